@@ -1,0 +1,67 @@
+//! Checks the build prerequisites with messages that say what to install,
+//! and embeds the version and git revision shown by wu_native_version() and
+//! phpinfo().
+
+use std::path::Path;
+use std::process::Command;
+
+fn main() {
+    check_php_config();
+    check_libclang();
+
+    let revision = Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=WU_NATIVE_GIT_REVISION={revision}");
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    println!("cargo:rerun-if-changed=.git/refs/heads");
+    println!("cargo:rerun-if-env-changed=PHP_CONFIG");
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("\nwu_native: {message}\n");
+    std::process::exit(1);
+}
+
+fn check_php_config() {
+    let php_config = match std::env::var("PHP_CONFIG") {
+        Ok(path) if !path.is_empty() => {
+            if !Path::new(&path).is_absolute() {
+                fail(&format!("PHP_CONFIG must be an absolute path, got '{path}' (e.g. PHP_CONFIG=/usr/bin/php-config8.2)"));
+            }
+            path
+        }
+        _ => "php-config".to_string(),
+    };
+    let ok = Command::new(&php_config).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        fail(&format!(
+            "'{php_config}' was not found. Install PHP's development files: apt-get install -y php8.2-dev (or run `make deps`)"
+        ));
+    }
+}
+
+fn check_libclang() {
+    if std::env::var_os("LIBCLANG_PATH").is_some() {
+        return;
+    }
+    let found = ["/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/local/lib"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.filter_map(Result::ok))
+        .any(|entry| {
+            let name = entry.file_name().to_string_lossy().to_string();
+            name.starts_with("libclang") && name.contains(".so")
+                || (name.starts_with("llvm-") && entry.path().join("lib").read_dir().map(|d| {
+                    d.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with("libclang"))
+                }).unwrap_or(false))
+        });
+    if !found {
+        fail("libclang was not found (ext-php-rs generates PHP bindings with it). Install it: apt-get install -y libclang-dev (or run `make deps`)");
+    }
+}

@@ -1,0 +1,321 @@
+//! Host names as panels must receive them, and the `www.` rule.
+//!
+//! Every name is validated and normalised here before any request is built, so
+//! a caller cannot smuggle a second alias into Hestia's comma list, a path into
+//! a URL, or a wildcard into a panel.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Longest input we even look at; anything longer is refused before any work.
+const MAX_INPUT_LEN: usize = 1024;
+const MAX_NAME_LEN: usize = 253;
+const MAX_LABEL_LEN: usize = 63;
+
+/// A validated, normalised host name: lower-case ASCII (punycode for
+/// internationalised labels), no trailing dot, at least two labels.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HostName(String);
+
+impl HostName {
+    pub fn parse(input: &str) -> Result<HostName, InvalidHostName> {
+        normalise(input).map(HostName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `www.<name>`, unless the name already starts with `www.` or the result
+    /// would be too long to be a host name.
+    pub fn www_variant(&self) -> Option<HostName> {
+        if self.0.starts_with("www.") {
+            return None;
+        }
+        let candidate = format!("www.{}", self.0);
+        (candidate.len() <= MAX_NAME_LEN).then_some(HostName(candidate))
+    }
+
+    /// True for a registrable domain (`example.com`, `example.co.uk`) by the
+    /// public suffix list; false for `shop.example.com`.
+    pub fn is_registrable(&self) -> bool {
+        psl::domain_str(&self.0) == Some(self.0.as_str())
+    }
+}
+
+impl fmt::Display for HostName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for HostName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HostName({})", self.0)
+    }
+}
+
+/// Why a string is not a host name. `input` is a printable, shortened copy
+/// of what was given, safe to put in a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{input}' is not a valid host name: {reason}")]
+pub struct InvalidHostName {
+    pub input: String,
+    pub reason: String,
+}
+
+fn invalid(input: &str, reason: impl Into<String>) -> InvalidHostName {
+    InvalidHostName { input: printable(input), reason: reason.into() }
+}
+
+/// A copy of user input that is safe and short enough to show in a message.
+pub fn printable(input: &str) -> String {
+    const SHOWN: usize = 80;
+    let mut out: String = input
+        .chars()
+        .take(SHOWN)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
+    if input.chars().count() > SHOWN {
+        out.push('…');
+    }
+    out
+}
+
+fn normalise(input: &str) -> Result<String, InvalidHostName> {
+    if input.is_empty() {
+        return Err(invalid(input, "it is empty"));
+    }
+    if input.len() > MAX_INPUT_LEN {
+        return Err(invalid(input, format!("it is longer than {MAX_NAME_LEN} characters")));
+    }
+    if input.chars().any(char::is_control) {
+        return Err(invalid(input, "it contains a control character"));
+    }
+    if input.chars().any(char::is_whitespace) {
+        return Err(invalid(input, "it contains white space"));
+    }
+    if input.contains("://") {
+        return Err(invalid(input, "give the host name alone, without a scheme such as https://"));
+    }
+    // Characters that would change the meaning of a URL or of a panel's
+    // argument list, each with the reason a caller can act on.
+    const FORBIDDEN: &[(char, &str)] = &[
+        ('/', "it contains a path ('/')"),
+        ('\\', "it contains a backslash"),
+        ('?', "it contains a query ('?')"),
+        ('#', "it contains a fragment ('#')"),
+        ('@', "it contains '@'"),
+        (',', "it contains a comma (only one name may be given)"),
+        ('&', "it contains '&'"),
+        ('=', "it contains '='"),
+        ('*', "wildcards are not accepted"),
+        ('[', "IP addresses are not accepted"),
+        (':', "it contains a port or ':' (give the host name alone)"),
+        ('%', "it contains '%'"),
+        (';', "it contains ';'"),
+        ('"', "it contains a quote"),
+        ('\'', "it contains a quote"),
+        ('<', "it contains '<'"),
+        ('>', "it contains '>'"),
+    ];
+    if let Some((_, reason)) = FORBIDDEN.iter().find(|(c, _)| input.contains(*c)) {
+        return Err(invalid(input, *reason));
+    }
+
+    let trimmed = input.strip_suffix('.').unwrap_or(input);
+    if trimmed.is_empty() || trimmed.starts_with('.') || trimmed.contains("..") || trimmed.ends_with('.') {
+        return Err(invalid(input, "it has an empty label ('..' or a leading dot)"));
+    }
+    if is_ip_address(trimmed) {
+        return Err(invalid(input, "IP addresses are not accepted"));
+    }
+
+    // Length and hyphen rules are checked below, with reasons of their own.
+    let ascii = idna::uts46::Uts46::new()
+        .to_ascii(trimmed.as_bytes(), idna::uts46::AsciiDenyList::STD3, idna::uts46::Hyphens::Allow, idna::uts46::DnsLength::Ignore)
+        .map_err(|_| invalid(input, "it contains characters not allowed in a host name"))?
+        .into_owned();
+
+    check_labels(input, &ascii)?;
+    Ok(ascii)
+}
+
+fn is_ip_address(name: &str) -> bool {
+    name.parse::<IpAddr>().is_ok()
+        || name.parse::<Ipv4Addr>().is_ok()
+        // Dotted numbers such as 10.1 or 0x7f.1 are still addresses to resolvers.
+        || name.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn check_labels(input: &str, ascii: &str) -> Result<(), InvalidHostName> {
+    if ascii.len() > MAX_NAME_LEN {
+        return Err(invalid(input, format!("it is longer than {MAX_NAME_LEN} characters")));
+    }
+    let labels: Vec<&str> = ascii.split('.').collect();
+    if labels.len() < 2 {
+        return Err(invalid(input, "it has a single label; give a full name such as example.com"));
+    }
+    for label in &labels {
+        if label.is_empty() {
+            return Err(invalid(input, "it has an empty label"));
+        }
+        if label.len() > MAX_LABEL_LEN {
+            return Err(invalid(input, format!("a label is longer than {MAX_LABEL_LEN} characters")));
+        }
+        if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(invalid(input, "it contains characters not allowed in a host name"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(invalid(input, "a label starts or ends with a hyphen"));
+        }
+        if label.len() >= 4 && &label[2..4] == "--" && !label.starts_with("xn--") {
+            return Err(invalid(input, "a label has '--' in the third and fourth position"));
+        }
+    }
+    if is_ip_address(ascii) {
+        return Err(invalid(input, "IP addresses are not accepted"));
+    }
+    Ok(())
+}
+
+/// Ultimate Multisite's `auto_create_www_subdomain` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WwwRule {
+    Always,
+    MainOnly,
+    Never,
+}
+
+impl WwwRule {
+    pub const NAMES: [&'static str; 3] = ["always", "main_only", "never"];
+
+    pub fn parse(value: &str) -> Option<WwwRule> {
+        match value {
+            "always" => Some(WwwRule::Always),
+            "main_only" => Some(WwwRule::MainOnly),
+            "never" => Some(WwwRule::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WwwRule::Always => "always",
+            WwwRule::MainOnly => "main_only",
+            WwwRule::Never => "never",
+        }
+    }
+
+    /// The names one mapping of `host` stands for: the host, then its `www.`
+    /// variant when this rule asks for one.
+    pub fn expand(self, host: &HostName) -> Vec<HostName> {
+        let wants_www = match self {
+            WwwRule::Always => true,
+            WwwRule::MainOnly => host.is_registrable(),
+            WwwRule::Never => false,
+        };
+        let mut names = vec![host.clone()];
+        if wants_www {
+            names.extend(host.www_variant());
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_names_are_normalised() {
+        let cases = [
+            ("customer.com", "customer.com"),
+            ("Customer.COM", "customer.com"),
+            ("customer.com.", "customer.com"),
+            ("shop.example.co.uk", "shop.example.co.uk"),
+            ("bücher.example", "xn--bcher-kva.example"),
+            ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+            ("a-b.c-d.example", "a-b.c-d.example"),
+            ("münchen.de", "xn--mnchen-3ya.de"),
+            ("1password.com", "1password.com"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(HostName::parse(input).unwrap().as_str(), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_names_are_rejected_with_a_reason() {
+        let long_label = format!("{}.com", "a".repeat(64));
+        let long_name = format!("{}.com", vec!["a".repeat(60); 5].join("."));
+        let cases: Vec<(&str, &str)> = vec![
+            ("", "empty"),
+            (" customer.com", "white space"),
+            ("customer .com", "white space"),
+            ("customer.com\n", "control"),
+            ("customer\u{0}.com", "control"),
+            ("https://customer.com", "scheme"),
+            ("customer.com/path", "path"),
+            ("customer.com:8080", "port"),
+            ("customer.com?x=1", "query"),
+            ("user@customer.com", "'@'"),
+            ("a.com,evil.com", "comma"),
+            ("a.com&arg4=no", "'&'"),
+            ("arg=1.com", "'='"),
+            ("*.customer.com", "wildcard"),
+            ("192.168.1.10", "IP address"),
+            ("[::1]", "IP address"),
+            ("10.1", "IP address"),
+            ("localhost", "single label"),
+            (&long_label, "longer than 63"),
+            (&long_name, "longer than 253"),
+            ("-customer.com", "hyphen"),
+            ("customer-.com", "hyphen"),
+            ("ab--cd.com", "third and fourth"),
+            ("customer..com", "empty label"),
+            (".customer.com", "empty label"),
+            ("customer.com..", "empty label"),
+            ("cust_omer.com", "not allowed"),
+        ];
+        for (input, reason) in cases {
+            let err = HostName::parse(input).expect_err(input);
+            assert!(err.reason.contains(reason), "input {input:?}: reason {:?} should mention {reason:?}", err.reason);
+        }
+    }
+
+    #[test]
+    fn a_megabyte_of_input_is_refused_without_being_copied_into_the_message() {
+        let huge = "a".repeat(1 << 20);
+        let err = HostName::parse(&huge).unwrap_err();
+        assert!(err.input.chars().count() <= 81);
+    }
+
+    #[test]
+    fn the_www_rule_expands_names_by_the_public_suffix_list() {
+        let cases = [
+            (WwwRule::Always, "customer.com", vec!["customer.com", "www.customer.com"]),
+            (WwwRule::Always, "shop.customer.com", vec!["shop.customer.com", "www.shop.customer.com"]),
+            (WwwRule::Always, "www.customer.com", vec!["www.customer.com"]),
+            (WwwRule::MainOnly, "customer.com", vec!["customer.com", "www.customer.com"]),
+            (WwwRule::MainOnly, "example.co.uk", vec!["example.co.uk", "www.example.co.uk"]),
+            (WwwRule::MainOnly, "shop.example.co.uk", vec!["shop.example.co.uk"]),
+            (WwwRule::MainOnly, "shop.customer.com", vec!["shop.customer.com"]),
+            (WwwRule::MainOnly, "www.customer.com", vec!["www.customer.com"]),
+            (WwwRule::Never, "customer.com", vec!["customer.com"]),
+        ];
+        for (rule, input, expected) in cases {
+            let host = HostName::parse(input).unwrap();
+            let names: Vec<String> = rule.expand(&host).iter().map(|n| n.to_string()).collect();
+            assert_eq!(names, expected, "{rule:?} {input}");
+        }
+    }
+
+    #[test]
+    fn www_rule_names_parse_and_print_the_same() {
+        for name in WwwRule::NAMES {
+            assert_eq!(WwwRule::parse(name).unwrap().as_str(), name);
+        }
+        assert_eq!(WwwRule::parse("sometimes"), None);
+    }
+}

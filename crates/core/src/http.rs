@@ -1,0 +1,246 @@
+//! The one shared HTTP client: timeouts, TLS, body caps, and errors that say
+//! what failed without repeating a credential.
+//!
+//! Clients are built lazily on first use and rebuilt when the process id
+//! changes: php-fpm forks its workers after module start-up, and a client
+//! (with its background thread) made before a fork hangs in the children.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use once_cell::sync::Lazy;
+use url::Url;
+
+use crate::error::{ErrorKind, ProviderError};
+use crate::secret::Secret;
+
+/// Longest panel answer we read; a larger one is refused as `api`.
+pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
+const USER_AGENT: &str = concat!("wu_native/", env!("CARGO_PKG_VERSION"));
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+impl HttpSettings {
+    pub fn with_timeout(timeout: Duration) -> Self {
+        HttpSettings { connect_timeout: timeout.min(Duration::from_secs(10)), timeout }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Empty,
+    Form(Vec<(String, String)>),
+    Json(serde_json::Value),
+}
+
+#[derive(Debug, Clone)]
+pub enum Auth {
+    None,
+    Bearer(Secret),
+    Basic(String, Secret),
+}
+
+/// A request as a provider describes it. The secrets inside stay `Secret`s
+/// until the moment the request is sent.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub auth: Auth,
+    pub body: Body,
+    /// Form fields whose values are secrets; kept apart so `Debug` of the
+    /// request never shows them.
+    pub secret_fields: Vec<(String, Secret)>,
+}
+
+impl Request {
+    pub fn new(method: Method, url: Url) -> Self {
+        Request { method, url, auth: Auth::None, body: Body::Empty, secret_fields: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The start of the body, printable, for an error message.
+    pub fn excerpt(&self) -> String {
+        let text = self.body.trim();
+        let short: String = text.chars().take(200).collect();
+        let short = crate::domain::printable(&short);
+        if text.chars().count() > 200 { format!("{short}…") } else { short }
+    }
+}
+
+struct ClientCache {
+    pid: u32,
+    clients: HashMap<HttpSettings, reqwest::blocking::Client>,
+}
+
+static CLIENTS: Lazy<Mutex<ClientCache>> =
+    Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), clients: HashMap::new() }));
+
+fn client_for(settings: &HttpSettings) -> Result<reqwest::blocking::Client, ProviderError> {
+    let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let pid = std::process::id();
+    if cache.pid != pid {
+        // Inherited from the parent: its worker thread does not exist here, and
+        // dropping it would wait for that thread forever. Leak it instead.
+        let inherited = std::mem::take(&mut cache.clients);
+        std::mem::forget(inherited);
+        cache.pid = pid;
+    }
+    if let Some(client) = cache.clients.get(settings) {
+        return Ok(client.clone());
+    }
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.timeout)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {}", chain(&e))))?;
+    cache.clients.insert(settings.clone(), client.clone());
+    Ok(client)
+}
+
+/// Sends one request and reads at most `MAX_BODY_BYTES` of the answer.
+pub fn send(request: &Request, settings: &HttpSettings) -> Result<Response, ProviderError> {
+    let client = client_for(settings)?;
+    let method = match request.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Delete => reqwest::Method::DELETE,
+    };
+    let mut builder = client.request(method, request.url.clone()).timeout(settings.timeout);
+    builder = match &request.auth {
+        Auth::None => builder,
+        Auth::Bearer(token) => builder.bearer_auth(token.expose()),
+        Auth::Basic(user, key) => builder.basic_auth(user, Some(key.expose())),
+    };
+    builder = match &request.body {
+        Body::Empty => builder,
+        Body::Form(fields) => {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in fields {
+                form.append_pair(k, v);
+            }
+            for (k, v) in &request.secret_fields {
+                form.append_pair(k, v.expose());
+            }
+            builder.header("Content-Type", "application/x-www-form-urlencoded").body(form.finish())
+        }
+        Body::Json(value) => builder
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .body(value.to_string()),
+    };
+
+    let response = builder.send().map_err(|e| transport_error(&e, &request.url, settings))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut bytes = Vec::new();
+    response
+        .take(MAX_BODY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(&e, &request.url, settings))?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(ProviderError::new(
+            ErrorKind::Api,
+            format!("{} answered with more than {} MiB; refusing to read it", host_of(&request.url), MAX_BODY_BYTES >> 20),
+        )
+        .with_status(status));
+    }
+    Ok(Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+}
+
+/// `host:port` of a URL, never its user info, path or query.
+pub fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => "the panel".to_string(),
+    }
+}
+
+/// The causes of an error, innermost last, without the URL reqwest adds.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn timeout_error(url: &Url, settings: &HttpSettings) -> ProviderError {
+    ProviderError::new(
+        ErrorKind::Timeout,
+        format!(
+            "{} did not answer within {} s (connect limit {} s); check that the panel is up, or raise WU_NATIVE_TIMEOUT",
+            host_of(url),
+            settings.timeout.as_secs_f64(),
+            settings.connect_timeout.as_secs_f64()
+        ),
+    )
+}
+
+fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings) -> ProviderError {
+    if err.is_timeout() {
+        return timeout_error(url, settings);
+    }
+    let detail = chain(err).replace(url.as_str(), &host_of(url));
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+        return ProviderError::new(
+            ErrorKind::Tls,
+            format!(
+                "the TLS certificate of {} was refused ({detail}); if the panel uses its own or a self-signed certificate, set WU_NATIVE_CA_FILE to its PEM file",
+                host_of(url)
+            ),
+        );
+    }
+    let what = if err.is_connect() { "could not connect to" } else { "the connection failed with" };
+    ProviderError::new(ErrorKind::Transport, format!("{what} {} ({detail}); check the API URL and that the panel is reachable from this server", host_of(url)))
+}
+
+fn read_error(err: &std::io::Error, url: &Url, settings: &HttpSettings) -> ProviderError {
+    if err.kind() == std::io::ErrorKind::TimedOut || chain(err).to_ascii_lowercase().contains("timed out") {
+        return timeout_error(url, settings);
+    }
+    ProviderError::new(ErrorKind::Transport, format!("the answer from {} broke off ({})", host_of(url), chain(err)))
+}

@@ -1,0 +1,14 @@
+//! wu_native's core: everything but the PHP binding, testable without PHP.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod ops;
+pub mod providers;
+pub mod secret;
+
+pub use config::{ConfigSource, MapSource};
+pub use domain::{HostName, WwwRule};
+pub use error::{CallerError, ErrorKind, ProviderError};
+pub use ops::{Operation, Options};

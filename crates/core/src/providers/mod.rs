@@ -1,0 +1,123 @@
+//! The provider trait and the registry. Adding a panel is one new file here
+//! plus one line in `REGISTRY`.
+
+pub mod hestia;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::{Setting, Values};
+use crate::domain::HostName;
+use crate::error::ProviderError;
+
+/// Every provider wu_native supports, in the order they are listed to users.
+pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC];
+
+pub fn find(id: &str) -> Option<&'static ProviderSpec> {
+    REGISTRY.iter().copied().find(|spec| spec.id == id)
+}
+
+/// What a provider is, before it is configured.
+pub struct ProviderSpec {
+    /// The id Ultimate Multisite uses (`hestia`, `enhance`, `serverpilot`).
+    pub id: &'static str,
+    pub title: &'static str,
+    pub settings: &'static [Setting],
+    /// Ultimate Multisite's timeout for this panel.
+    pub default_timeout: Duration,
+    /// Builds a client from complete settings; an unusable value is a `config` error.
+    pub build: fn(&Values) -> Result<Box<dyn Provider>, ProviderError>,
+}
+
+impl ProviderSpec {
+    pub fn required_constants(&self) -> Vec<&'static str> {
+        self.settings.iter().filter(|s| !s.is_optional()).map(|s| s.name).collect()
+    }
+
+    pub fn optional_constants(&self) -> Vec<&'static str> {
+        self.settings
+            .iter()
+            .chain(crate::config::COMMON_SETTINGS)
+            .filter(|s| s.is_optional())
+            .map(|s| s.name)
+            .collect()
+    }
+}
+
+/// What a panel serves now for the network: host name (lower case) → the
+/// panel's id for it, where the panel has ids (Enhance's domain ids).
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub names: BTreeMap<String, Option<String>>,
+}
+
+impl Inventory {
+    pub fn contains(&self, name: &HostName) -> bool {
+        self.names.contains_key(name.as_str())
+    }
+}
+
+/// Host names to add and to remove, each already checked against the inventory.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub add: Vec<HostName>,
+    pub remove: Vec<HostName>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.remove.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Added,
+    AlreadyPresent,
+    Removed,
+    AlreadyAbsent,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub name: String,
+    pub action: Action,
+}
+
+impl Change {
+    pub fn new(name: &HostName, action: Action) -> Self {
+        Change { name: name.to_string(), action }
+    }
+}
+
+/// What applying a plan did: the changes made, and the error that stopped
+/// it, if one did. Changes made before an error are kept, so nothing done is
+/// ever hidden.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub changes: Vec<Change>,
+    pub error: Option<ProviderError>,
+}
+
+/// One configured panel. Works on sets of names, so one mapping (a name and
+/// its `www.`) or a thousand cost as few panel commands as the panel allows.
+pub trait Provider {
+    /// Whether the panel needs subdomains of the network added (Hestia
+    /// serves them through the network's own web domain, so it does not).
+    fn manages_subdomains(&self) -> bool {
+        true
+    }
+
+    /// What the panel serves now.
+    fn inventory(&self) -> Result<Inventory, ProviderError>;
+
+    /// Makes the panel match the plan, which was made from `inventory`.
+    fn apply(&self, plan: &Plan, inventory: &Inventory) -> Applied;
+
+    /// Checks credentials and that the configured target exists.
+    fn test_connection(&self) -> Result<(), ProviderError>;
+}

@@ -1,0 +1,275 @@
+//! The PHP binding of wu_native: the functions, the exception classes and
+//! the phpinfo() table. No logic lives here: every function reads its
+//! arguments, calls `wu_native_core`, and turns the answer into PHP values.
+
+#![cfg_attr(windows, feature(abi_vectorcall))]
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, Zval};
+use ext_php_rs::zend::{ce, ClassEntry, ModuleEntry};
+use ext_php_rs::{info_table_end, info_table_row, info_table_start};
+use serde::Serialize;
+
+use wu_native_core::config::ConfigSource;
+use wu_native_core::ops::{self, Operation, Options};
+use wu_native_core::{providers, CallerError, WwwRule};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+const REVISION: &str = env!("WU_NATIVE_GIT_REVISION");
+
+// ---------------------------------------------------------------- exceptions
+
+extern "C" {
+    /// Exported by PHP (ext/spl); set during SPL's start-up, which runs
+    /// before any shared extension's. The class lookup API needs a running
+    /// executor, which does not exist yet when our classes are registered.
+    static spl_ce_RuntimeException: *mut ext_php_rs::ffi::zend_class_entry;
+}
+
+fn runtime_exception() -> &'static ClassEntry {
+    // SAFETY: a plain read of a pointer PHP set before loading us; it lives
+    // as long as the process.
+    unsafe { spl_ce_RuntimeException.as_ref() }.unwrap_or_else(ce::exception)
+}
+
+/// The host name given is not a valid host name; nothing was sent.
+#[php_class]
+#[php(name = "WuNative\\InvalidDomainException")]
+#[php(extends(ce = runtime_exception, stub = "\\RuntimeException"))]
+#[derive(Default)]
+pub struct InvalidDomainException;
+
+/// Unknown provider, a named provider not configured, or none configured.
+#[php_class]
+#[php(name = "WuNative\\ConfigException")]
+#[php(extends(ce = runtime_exception, stub = "\\RuntimeException"))]
+#[derive(Default)]
+pub struct ConfigException;
+
+fn exception(function: &str, err: CallerError) -> PhpException {
+    let message = format!("{function}(): {err}");
+    match err {
+        CallerError::InvalidDomain(_) => PhpException::from_class::<InvalidDomainException>(message),
+        CallerError::Config(_) => PhpException::from_class::<ConfigException>(message),
+        CallerError::InvalidOption(_) => PhpException::new(message, 0, ce::value_error()),
+    }
+}
+
+// ---------------------------------------------------------------- functions
+
+/// Maps a domain: the panels start serving it (and its www. variant, per the www rule).
+#[php_function]
+#[php(defaults(site_id = 0))]
+pub fn wu_native_add_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    change("wu_native_add_domain", Operation::AddDomain, &domain, site_id, options)
+}
+
+/// Unmaps a domain: the panels stop serving it (and its www. variant, per the www rule).
+#[php_function]
+#[php(defaults(site_id = 0))]
+pub fn wu_native_remove_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    change("wu_native_remove_domain", Operation::RemoveDomain, &domain, site_id, options)
+}
+
+/// A site was created in subdomain mode: panels that need it serve the subdomain.
+#[php_function]
+#[php(defaults(site_id = 0))]
+pub fn wu_native_add_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    change("wu_native_add_subdomain", Operation::AddSubdomain, &subdomain, site_id, options)
+}
+
+/// A subdomain site was deleted: panels that served the subdomain forget it.
+#[php_function]
+#[php(defaults(site_id = 0))]
+pub fn wu_native_remove_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    change("wu_native_remove_subdomain", Operation::RemoveSubdomain, &subdomain, site_id, options)
+}
+
+/// Checks one provider's credentials and target; message is "Access Authorized" on success.
+#[php_function]
+pub fn wu_native_test_connection(provider: String) -> PhpResult<Zval> {
+    let result = ops::test_connection(&provider, &PhpConstants).map_err(|e| exception("wu_native_test_connection", e))?;
+    Ok(to_zval(&result))
+}
+
+/// Every supported provider, whether it is configured, and the constants it reads.
+#[php_function]
+pub fn wu_native_providers() -> Zval {
+    to_zval(&ops::providers(&PhpConstants))
+}
+
+/// The extension's version, with the git revision it was built from.
+#[php_function]
+pub fn wu_native_version() -> String {
+    format!("{VERSION}+{REVISION}")
+}
+
+fn change(function: &str, operation: Operation, name: &str, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    let options = read_options(function, options)?;
+    let result = ops::run(operation, name, site_id, &options, &PhpConstants).map_err(|e| exception(function, e))?;
+    Ok(to_zval(&result))
+}
+
+// ---------------------------------------------------------------- options
+
+const OPTION_NAMES: &[&str] = &["providers", "www"];
+
+fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Options> {
+    let mut options = Options { providers: None, www: default_www_rule() };
+    let Some(table) = table else { return Ok(options) };
+    for (key, value) in table.iter() {
+        let key = match key {
+            ArrayKey::Long(n) => n.to_string(),
+            other => other.to_string(),
+        };
+        match key.as_str() {
+            "providers" => options.providers = Some(provider_list(function, value)?),
+            "www" => {
+                let text = value.str().ok_or_else(|| type_error(function, "option 'www' must be a string"))?;
+                options.www = WwwRule::parse(text).ok_or_else(|| {
+                    exception(function, CallerError::InvalidOption(format!(
+                        "option 'www' must be one of {}, got '{}'",
+                        WwwRule::NAMES.join(", "),
+                        wu_native_core::domain::printable(text)
+                    )))
+                })?;
+            }
+            other => {
+                return Err(exception(function, CallerError::InvalidOption(format!(
+                    "unknown option '{}'; known options: {}",
+                    wu_native_core::domain::printable(other),
+                    OPTION_NAMES.join(", ")
+                ))))
+            }
+        }
+    }
+    Ok(options)
+}
+
+fn provider_list(function: &str, value: &Zval) -> PhpResult<Vec<String>> {
+    if let Some(text) = value.str() {
+        return Ok(text.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+    }
+    let array = value.array().ok_or_else(|| type_error(function, "option 'providers' must be an array of provider ids"))?;
+    array
+        .iter()
+        .map(|(_, v)| v.str().map(str::to_string).ok_or_else(|| type_error(function, "option 'providers' must contain only strings")))
+        .collect()
+}
+
+fn type_error(function: &str, message: &str) -> PhpException {
+    PhpException::new(format!("{function}(): {message}"), 0, ce::type_error())
+}
+
+/// Ultimate Multisite's network setting when the plugin is loaded, else `always`.
+fn default_www_rule() -> WwwRule {
+    call("function_exists", &["wu_get_setting"])
+        .and_then(|z| z.bool())
+        .filter(|exists| *exists)
+        .and_then(|_| call("wu_get_setting", &["auto_create_www_subdomain", "always"]))
+        .and_then(|z| z.str().and_then(WwwRule::parse))
+        .unwrap_or(WwwRule::Always)
+}
+
+// ---------------------------------------------------------------- constants
+
+/// Settings are PHP constants, read at call time so that constants defined
+/// after the module loaded (wp-config.php) are seen.
+struct PhpConstants;
+
+impl ConfigSource for PhpConstants {
+    fn get(&self, name: &str) -> Option<String> {
+        if !call("defined", &[name])?.bool()? {
+            return None;
+        }
+        let value = call("constant", &[name])?;
+        if let Some(s) = value.str() {
+            Some(s.to_string())
+        } else if let Some(b) = value.bool() {
+            Some(if b { "true" } else { "false" }.to_string())
+        } else if let Some(n) = value.long() {
+            Some(n.to_string())
+        } else {
+            value.double().map(|d| d.to_string())
+        }
+    }
+}
+
+fn call(function: &str, args: &[&str]) -> Option<Zval> {
+    let callable = ZendCallable::try_from_name(function).ok()?;
+    let params: Vec<&dyn ext_php_rs::convert::IntoZvalDyn> = args.iter().map(|a| a as &dyn ext_php_rs::convert::IntoZvalDyn).collect();
+    callable.try_call(params).ok()
+}
+
+// ---------------------------------------------------------------- results
+
+/// Any result of the core, as PHP arrays (objects become string-keyed arrays,
+/// lists become lists, in order).
+fn to_zval<T: Serialize>(value: &T) -> Zval {
+    let json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    json_to_zval(&json)
+}
+
+fn json_to_zval(value: &serde_json::Value) -> Zval {
+    use serde_json::Value;
+    let mut zval = Zval::new();
+    match value {
+        Value::Null => zval.set_null(),
+        Value::Bool(b) => zval.set_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => zval.set_long(i),
+            None => zval.set_double(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => {
+            let _ = zval.set_string(s, false);
+        }
+        Value::Array(items) => {
+            let mut table = ZendHashTable::new();
+            for item in items {
+                let _ = table.push(json_to_zval(item));
+            }
+            zval.set_hashtable(table);
+        }
+        Value::Object(map) => {
+            let mut table = ZendHashTable::new();
+            for (k, v) in map {
+                let _ = table.insert(k.as_str(), json_to_zval(v));
+            }
+            zval.set_hashtable(table);
+        }
+    }
+    zval
+}
+
+// ---------------------------------------------------------------- module
+
+/// phpinfo() rows. A hand-written C callback: ext-php-rs does not catch
+/// panics here, so the body runs under catch_unwind.
+extern "C" fn module_info(_module: *mut ModuleEntry) {
+    let _ = std::panic::catch_unwind(|| {
+        let providers: Vec<&str> = providers::REGISTRY.iter().map(|p| p.id).collect();
+        let version = format!("{VERSION} ({REVISION})");
+        info_table_start!();
+        info_table_row!("wu_native support", "enabled");
+        info_table_row!("Version", version.as_str());
+        info_table_row!("Supported providers", providers.join(", ").as_str());
+        info_table_row!("HTTP client", "reqwest (rustls, system trust store), created lazily per worker process");
+        info_table_end!();
+    });
+}
+
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .class::<InvalidDomainException>()
+        .class::<ConfigException>()
+        .function(wrap_function!(wu_native_add_domain))
+        .function(wrap_function!(wu_native_remove_domain))
+        .function(wrap_function!(wu_native_add_subdomain))
+        .function(wrap_function!(wu_native_remove_subdomain))
+        .function(wrap_function!(wu_native_test_connection))
+        .function(wrap_function!(wu_native_providers))
+        .function(wrap_function!(wu_native_version))
+        .info_function(module_info)
+}
