@@ -1,0 +1,37 @@
+# wu_native: `make demo` and `make test` do all the set-up on a fresh Debian machine.
+SHELL := /bin/bash
+CARGO ?= cargo
+EXT := $(CURDIR)/target/release/libwu_native.so
+
+.PHONY: all deps build test test-rust test-php demo install clean
+
+all: build
+
+## Install PHP 8.2 (dev, cli), libclang and PHPUnit when missing (Debian, apt-get).
+deps:
+	@scripts/deps.sh
+
+## Build the extension and the sandbox panel (release).
+build: deps
+	$(CARGO) build --release -p wu_native -p wu_sandbox
+	@echo "==> built $(EXT)"
+
+## Rust tests of the core and the sandbox, then PHPUnit against the built extension.
+test: build test-rust test-php
+
+test-rust:
+	$(CARGO) test --release -p wu_native_core -p wu_sandbox
+
+test-php:
+	@scripts/test-php.sh
+
+## Build, start the sandbox, map and unmap customer.example through the extension.
+demo: build
+	@scripts/demo.sh
+
+## Copy the extension into PHP's extension directory and enable it for every SAPI.
+install: build
+	@scripts/install.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,197 @@
+//! Enhance's `/api/servers…` and `/api/orgs…` routes (Bearer auth).
+
+use crate::hestia::valid_host;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::state::{EnhanceState, ServerDomain, WebsiteDomain};
+use serde_json::{json, Value};
+
+fn error(status: u16, code: &str, detail: &str) -> HttpResponse {
+    HttpResponse::json(status, &json!({"code": code, "detail": detail}))
+}
+
+fn not_found(what: &str) -> HttpResponse {
+    error(404, "not_found", &format!("{what} not found"))
+}
+
+fn method_not_allowed() -> HttpResponse {
+    error(405, "method_not_allowed", "Method not allowed on this resource")
+}
+
+/// Token from `Authorization: Bearer T` (scheme case-insensitive).
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let h = req.header("authorization")?.trim();
+    let (scheme, token) = h.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+pub fn handle(st: &mut EnhanceState, req: &HttpRequest) -> HttpResponse {
+    let authorised = bearer(req).map(|t| !t.is_empty() && st.tokens.iter().any(|k| k == t)).unwrap_or(false);
+    if !authorised {
+        return error(401, "unauthorized", "Missing or invalid bearer token");
+    }
+    let rest = req.path.strip_prefix("/api").unwrap_or(&req.path);
+    let seg: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let m = req.method.as_str();
+    match seg.as_slice() {
+        ["servers"] => match m {
+            "GET" => list_servers(st, &req.query),
+            _ => method_not_allowed(),
+        },
+        ["servers", id] => match m {
+            "GET" if st.servers.contains_key(*id) => HttpResponse::json(200, &json!({"id": id})),
+            "GET" => not_found("Server"),
+            _ => method_not_allowed(),
+        },
+        ["servers", id, "domains"] => match m {
+            "GET" => server_domains(st, id),
+            "POST" => add_server_domain(st, id, &req.body),
+            _ => method_not_allowed(),
+        },
+        ["servers", id, "domains", domain_id] => match m {
+            "DELETE" => delete_server_domain(st, id, domain_id),
+            _ => method_not_allowed(),
+        },
+        ["orgs", org, "websites", w] => match m {
+            "GET" => website(st, org, w),
+            _ => method_not_allowed(),
+        },
+        ["orgs", org, "websites", w, "domains"] => match m {
+            "GET" => website_domains(st, org, w),
+            "POST" => add_website_domain(st, org, w, &req.body),
+            _ => method_not_allowed(),
+        },
+        ["orgs", org, "websites", w, "domains", domain_id] => match m {
+            "DELETE" => delete_website_domain(st, org, w, domain_id),
+            _ => method_not_allowed(),
+        },
+        _ => not_found("Resource"),
+    }
+}
+
+fn query_number(query: &str, key: &str) -> Option<usize> {
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == key).and_then(|(_, v)| v.trim().parse().ok())
+}
+
+fn list_servers(st: &EnhanceState, query: &str) -> HttpResponse {
+    let offset = query_number(query, "offset").unwrap_or(0);
+    let limit = query_number(query, "limit").unwrap_or(usize::MAX);
+    let items: Vec<Value> = st.servers.keys().skip(offset).take(limit).map(|id| json!({"id": id})).collect();
+    HttpResponse::json(200, &json!({"items": items, "total": st.servers.len()}))
+}
+
+fn server_domains(st: &EnhanceState, id: &str) -> HttpResponse {
+    match st.servers.get(id) {
+        Some(s) => HttpResponse::json(200, &json!({"websiteId": s.website_id, "domains": s.domains})),
+        None => not_found("Server"),
+    }
+}
+
+/// A domain name a panel would accept, lower-cased.
+fn clean_domain(raw: &str) -> Option<String> {
+    let d = raw.trim().to_lowercase();
+    valid_host(&d, true).then_some(d)
+}
+
+fn add_server_domain(st: &mut EnhanceState, id: &str, body: &[u8]) -> HttpResponse {
+    if !st.servers.contains_key(id) {
+        return not_found("Server");
+    }
+    // The panel takes a bare JSON string, not {"domain": …}.
+    let name = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::String(s)) => s,
+        _ => return error(400, "invalid_body", "Body must be a JSON string holding the domain name"),
+    };
+    let Some(name) = clean_domain(&name) else {
+        return error(400, "invalid_body", "Not a valid domain name");
+    };
+    let domain_id = st.new_id();
+    let Some(server) = st.servers.get_mut(id) else {
+        return not_found("Server");
+    };
+    if server.domains.iter().any(|d| d.domain_name.eq_ignore_ascii_case(&name)) {
+        return error(409, "already_exists", &format!("Domain {name} already exists"));
+    }
+    server.domains.push(ServerDomain { domain_id: domain_id.clone(), domain_name: name, is_primary: false });
+    HttpResponse::json(201, &json!({"websiteId": server.website_id, "domainId": domain_id}))
+}
+
+fn delete_server_domain(st: &mut EnhanceState, id: &str, domain_id: &str) -> HttpResponse {
+    let Some(server) = st.servers.get_mut(id) else {
+        return not_found("Server");
+    };
+    match server.domains.iter().position(|d| d.domain_id == domain_id) {
+        Some(pos) => {
+            server.domains.remove(pos);
+            HttpResponse::empty(204)
+        }
+        None => not_found("Domain"),
+    }
+}
+
+fn website(st: &EnhanceState, org: &str, w: &str) -> HttpResponse {
+    let Some(site) = st.orgs.get(org).and_then(|o| o.websites.get(w)) else {
+        return not_found("Website");
+    };
+    let primary = site
+        .domains
+        .iter()
+        .find(|d| d.mapping_kind == "primary")
+        .or_else(|| site.domains.first())
+        .map(|d| d.domain.clone());
+    HttpResponse::json(200, &json!({"id": w, "orgId": org, "domain": primary, "status": "active"}))
+}
+
+fn website_domains(st: &EnhanceState, org: &str, w: &str) -> HttpResponse {
+    let Some(site) = st.orgs.get(org).and_then(|o| o.websites.get(w)) else {
+        return not_found("Website");
+    };
+    let items: Vec<Value> = site
+        .domains
+        .iter()
+        .map(|d| json!({"domainId": d.domain_id, "websiteId": w, "domain": d.domain, "mappingKind": d.mapping_kind}))
+        .collect();
+    HttpResponse::json(200, &json!({"items": items}))
+}
+
+fn add_website_domain(st: &mut EnhanceState, org: &str, w: &str, body: &[u8]) -> HttpResponse {
+    if st.orgs.get(org).and_then(|o| o.websites.get(w)).is_none() {
+        return not_found("Website");
+    }
+    let v = match serde_json::from_slice::<Value>(body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => return error(400, "invalid_body", "Body must be a JSON object like {\"domain\":\"a.com\"}"),
+    };
+    let Some(raw) = v.get("domain").and_then(Value::as_str) else {
+        return error(400, "invalid_body", "Field domain (string) is required");
+    };
+    let kind = match v.get("kind") {
+        None | Some(Value::Null) => "alias".to_string(),
+        Some(Value::String(k)) => k.clone(),
+        Some(_) => return error(400, "invalid_body", "Field kind must be a string"),
+    };
+    let Some(name) = clean_domain(raw) else {
+        return error(400, "invalid_body", "Not a valid domain name");
+    };
+    let domain_id = st.new_id();
+    let Some(site) = st.orgs.get_mut(org).and_then(|o| o.websites.get_mut(w)) else {
+        return not_found("Website");
+    };
+    if site.domains.iter().any(|d| d.domain.eq_ignore_ascii_case(&name)) {
+        return error(409, "already_exists", &format!("Domain {name} already exists"));
+    }
+    site.domains.push(WebsiteDomain { domain_id: domain_id.clone(), domain: name, mapping_kind: kind });
+    HttpResponse::json(201, &json!({"id": domain_id}))
+}
+
+fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &str) -> HttpResponse {
+    let Some(site) = st.orgs.get_mut(org).and_then(|o| o.websites.get_mut(w)) else {
+        return not_found("Website");
+    };
+    match site.domains.iter().position(|d| d.domain_id == domain_id) {
+        Some(pos) => {
+            site.domains.remove(pos);
+            HttpResponse::empty(204)
+        }
+        None => not_found("Domain"),
+    }
+}

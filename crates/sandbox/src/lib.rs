@@ -1,0 +1,1018 @@
+//! wu-sandbox: one local HTTP server that answers like Hestia, Enhance and
+//! ServerPilot, keeps state, records what it receives and can misbehave on
+//! request. Rust tests use [`Sandbox`] in process; PHP tests and the demo run
+//! the `wu-sandbox` binary and steer it through `/__sandbox/…`.
+
+pub mod enhance;
+pub mod hestia;
+pub mod http;
+pub mod serverpilot;
+pub mod state;
+
+use http::{HttpRequest, HttpResponse, ReadOutcome};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use state::{default_seed, State, DEFAULT_SEED};
+
+/// First bytes of each answer kept in the recording.
+const RECORDED_RESPONSE_BYTES: usize = 2048;
+/// Log lines kept in memory for [`Sandbox::log_lines`].
+const LOG_MEMORY: usize = 10_000;
+/// Ceiling for the `oversize` fault so a typo cannot exhaust memory.
+const MAX_OVERSIZE: usize = 256 << 20;
+/// A silent client may hold a worker only this long.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Takes a lock even if a previous holder panicked: the data is plain state,
+/// still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Panel {
+    Hestia,
+    Enhance,
+    #[serde(alias = "server_pilot")]
+    ServerPilot,
+}
+
+impl Panel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Hestia => "hestia",
+            Panel::Enhance => "enhance",
+            Panel::ServerPilot => "serverpilot",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultMode {
+    /// Answer `status`/`body`/`headers` instead of handling.
+    Status,
+    /// Wait `delay_ms`, then handle normally.
+    Slow,
+    /// Read the request, say nothing for `delay_ms`, then close.
+    Stall,
+    /// Close the connection without an answer.
+    Reset,
+    /// 200 with bytes that are not JSON.
+    Garbage,
+    /// 200 with the first half of the real answer.
+    Truncated,
+    /// 200 with `size` bytes of `x`.
+    Oversize,
+    /// 200 with `{"unexpected":true}`.
+    WrongShape,
+}
+
+impl FaultMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultMode::Status => "status",
+            FaultMode::Slow => "slow",
+            FaultMode::Stall => "stall",
+            FaultMode::Reset => "reset",
+            FaultMode::Garbage => "garbage",
+            FaultMode::Truncated => "truncated",
+            FaultMode::Oversize => "oversize",
+            FaultMode::WrongShape => "wrong_shape",
+        }
+    }
+}
+
+/// A misbehaviour for the next `count` requests (all, when `None`) to one
+/// panel (any, when `None`). Same JSON shape as `POST /__sandbox/fault`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Fault {
+    #[serde(default)]
+    pub panel: Option<Panel>,
+    pub mode: FaultMode,
+    #[serde(default)]
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    #[serde(default)]
+    pub size: Option<usize>,
+    /// Handle the request (change state) before misbehaving, e.g. to model
+    /// "the change happened but the answer was lost". Not used by `slow` and
+    /// `truncated`, which always handle.
+    #[serde(default)]
+    pub apply: bool,
+}
+
+impl Fault {
+    pub fn new(mode: FaultMode) -> Fault {
+        Fault {
+            panel: None,
+            mode,
+            count: None,
+            status: None,
+            body: None,
+            headers: BTreeMap::new(),
+            delay_ms: None,
+            size: None,
+            apply: false,
+        }
+    }
+    pub fn status(code: u16) -> Fault {
+        Fault { status: Some(code), ..Fault::new(FaultMode::Status) }
+    }
+    pub fn for_panel(mut self, panel: Panel) -> Fault {
+        self.panel = Some(panel);
+        self
+    }
+    pub fn times(mut self, count: u32) -> Fault {
+        self.count = Some(count);
+        self
+    }
+    pub fn with_body(mut self, body: &str) -> Fault {
+        self.body = Some(body.to_string());
+        self
+    }
+    pub fn with_header(mut self, name: &str, value: &str) -> Fault {
+        self.headers.insert(name.to_string(), value.to_string());
+        self
+    }
+    pub fn with_delay_ms(mut self, ms: u64) -> Fault {
+        self.delay_ms = Some(ms);
+        self
+    }
+    pub fn with_size(mut self, size: usize) -> Fault {
+        self.size = Some(size);
+        self
+    }
+    pub fn applied(mut self) -> Fault {
+        self.apply = true;
+        self
+    }
+}
+
+/// One request to a panel route, as received and as answered.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub seq: u64,
+    pub panel: Panel,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    /// Lower-case names.
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+    pub form: Option<BTreeMap<String, String>>,
+    pub json: Option<Value>,
+    /// 0 when the connection was closed without an answer.
+    pub status: u16,
+    /// First 2 KB of the answer body.
+    pub response: String,
+    pub fault: Option<FaultMode>,
+}
+
+impl RecordedRequest {
+    pub fn form_value(&self, key: &str) -> Option<&str> {
+        self.form.as_ref()?.get(key).map(String::as_str)
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+}
+
+/// Where the human-readable request log goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogTarget {
+    /// Only kept in memory ([`Sandbox::log_lines`]).
+    Off,
+    Stderr,
+    File(PathBuf),
+}
+
+/// How to start a sandbox.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Loopback only, e.g. "127.0.0.1:0" (port 0 picks a free port).
+    pub listen: String,
+    /// Initial state and reset target; `None` = the shipped seed.
+    pub seed: Option<Value>,
+    pub log: LogTarget,
+    /// `(cert_pem, key_pem)` for an HTTPS listener: accepted, not built yet.
+    pub tls: Option<(String, String)>,
+    /// Worker threads; a stalled request only ties up one.
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { listen: "127.0.0.1:0".into(), seed: None, log: LogTarget::Off, tls: None, threads: 8 }
+    }
+}
+
+struct Shared {
+    state: Mutex<State>,
+    seed: Mutex<State>,
+    requests: Mutex<(u64, Vec<RecordedRequest>)>,
+    faults: Mutex<Vec<Fault>>,
+    log_memory: Mutex<VecDeque<String>>,
+    log_sink: Mutex<Option<Box<dyn Write + Send>>>,
+    /// Server is going down: loops and stalls end.
+    stopping: AtomicBool,
+    /// Someone asked for shutdown (control endpoint or signal).
+    shutdown: (Mutex<bool>, Condvar),
+}
+
+impl Shared {
+    fn request_shutdown(&self) {
+        *lock(&self.shutdown.0) = true;
+        self.shutdown.1.notify_all();
+    }
+}
+
+/// Lets another thread (e.g. a signal handler) ask a sandbox to shut down.
+#[derive(Clone)]
+pub struct ShutdownHandle(Arc<Shared>);
+
+impl ShutdownHandle {
+    pub fn request(&self) {
+        self.0.request_shutdown();
+    }
+}
+
+/// A running sandbox panel; stops when dropped.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+fn resolve_loopback(listen: &str) -> Result<SocketAddr, String> {
+    let spec = listen.trim();
+    let spec = match spec.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => spec.to_string(),
+    };
+    let addr: SocketAddr = match spec.parse() {
+        Ok(a) => a,
+        Err(_) => spec
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot resolve listen address {listen}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("cannot resolve listen address {listen}"))?,
+    };
+    if !addr.ip().is_loopback() {
+        return Err(format!("refusing to listen on non-loopback address {addr}"));
+    }
+    Ok(addr)
+}
+
+impl Sandbox {
+    /// Default seed on 127.0.0.1 with a free port. Panics if it cannot bind
+    /// (a test cannot go on without it).
+    pub fn start() -> Sandbox {
+        Sandbox::try_start(Options::default()).unwrap_or_else(|e| panic!("wu-sandbox: {e}"))
+    }
+
+    /// Like [`Sandbox::start`] with this state as seed. Panics on an invalid state.
+    pub fn start_with(state: Value) -> Sandbox {
+        Sandbox::try_start(Options { seed: Some(state), ..Options::default() })
+            .unwrap_or_else(|e| panic!("wu-sandbox: {e}"))
+    }
+
+    pub fn try_start(opts: Options) -> Result<Sandbox, String> {
+        if opts.tls.is_some() {
+            return Err("HTTPS listener not built yet".into());
+        }
+        let seed = State::from_value(opts.seed.unwrap_or_else(default_seed))?;
+        let addr = resolve_loopback(&opts.listen)?;
+        let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let sink: Option<Box<dyn Write + Send>> = match &opts.log {
+            LogTarget::Off => None,
+            LogTarget::Stderr => Some(Box::new(std::io::stderr())),
+            LogTarget::File(p) => Some(Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| format!("cannot open log {}: {e}", p.display()))?,
+            )),
+        };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(seed.clone()),
+            seed: Mutex::new(seed),
+            requests: Mutex::new((0, Vec::new())),
+            faults: Mutex::new(Vec::new()),
+            log_memory: Mutex::new(VecDeque::new()),
+            log_sink: Mutex::new(sink),
+            stopping: AtomicBool::new(false),
+            shutdown: (Mutex::new(false), Condvar::new()),
+        });
+
+        let (tx, rx) = mpsc::channel::<TcpStream>();
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..opts.threads.max(1) {
+            let rx = Arc::clone(&rx);
+            let shared = Arc::clone(&shared);
+            // Workers are detached: they end once the acceptor drops the sender.
+            std::thread::spawn(move || loop {
+                let next = lock(&rx).recv();
+                let Ok(stream) = next else { break };
+                let shared = Arc::clone(&shared);
+                // A bug in a handler must cost one connection, not a worker.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || serve(&shared, stream)));
+            });
+        }
+        let acceptor_shared = Arc::clone(&shared);
+        let acceptor = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if acceptor_shared.stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = conn {
+                    if tx.send(stream).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Ok(Sandbox { shared, addr, acceptor: Some(acceptor) })
+    }
+
+    /// "http://127.0.0.1:PORT"
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).1.clone()
+    }
+
+    /// Recorded requests to one panel.
+    pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
+        self.requests().into_iter().filter(|r| r.panel == panel).collect()
+    }
+
+    pub fn clear_requests(&self) {
+        *lock(&self.shared.requests) = (0, Vec::new());
+    }
+
+    pub fn state(&self) -> Value {
+        lock(&self.shared.state).to_value()
+    }
+
+    pub fn typed_state(&self) -> State {
+        lock(&self.shared.state).clone()
+    }
+
+    /// Replaces the state. Panics on a value that is not a sandbox state
+    /// (a test-author error); see [`Sandbox::try_set_state`].
+    pub fn set_state(&self, v: Value) {
+        self.try_set_state(v).unwrap_or_else(|e| panic!("wu-sandbox: {e}"))
+    }
+
+    pub fn try_set_state(&self, v: Value) -> Result<(), String> {
+        let st = State::from_value(v)?;
+        *lock(&self.shared.state) = st;
+        Ok(())
+    }
+
+    /// Changes the state in place.
+    pub fn update_state(&self, f: impl FnOnce(&mut State)) {
+        f(&mut lock(&self.shared.state));
+    }
+
+    /// State back to the seed, recordings and faults cleared.
+    pub fn reset(&self) {
+        reset_all(&self.shared, None);
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        install_fault(&self.shared, fault);
+    }
+
+    pub fn clear_fault(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    pub fn faults(&self) -> Vec<Fault> {
+        lock(&self.shared.faults).clone()
+    }
+
+    /// The request log lines (secrets redacted), oldest first.
+    pub fn log_lines(&self) -> Vec<String> {
+        lock(&self.shared.log_memory).iter().cloned().collect()
+    }
+
+    /// Aliases of a Hestia web domain (empty if unknown).
+    pub fn hestia_aliases(&self, user: &str, domain: &str) -> Vec<String> {
+        lock(&self.shared.state)
+            .hestia
+            .users
+            .get(user)
+            .and_then(|u| u.web_domains.get(domain))
+            .map(|d| d.aliases.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn hestia_reloads(&self) -> u64 {
+        lock(&self.shared.state).hestia.reloads
+    }
+
+    pub fn hestia_failed_logins(&self) -> u32 {
+        lock(&self.shared.state).hestia.failed_logins
+    }
+
+    /// Domain names attached to an Enhance server.
+    pub fn enhance_server_domains(&self, server_id: &str) -> Vec<String> {
+        lock(&self.shared.state)
+            .enhance
+            .servers
+            .get(server_id)
+            .map(|s| s.domains.iter().map(|d| d.domain_name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Domain names attached to an Enhance website.
+    pub fn enhance_website_domains(&self, org: &str, website: &str) -> Vec<String> {
+        lock(&self.shared.state)
+            .enhance
+            .orgs
+            .get(org)
+            .and_then(|o| o.websites.get(website))
+            .map(|w| w.domains.iter().map(|d| d.domain.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Domains of a ServerPilot app.
+    pub fn serverpilot_domains(&self, app_id: &str) -> Vec<String> {
+        lock(&self.shared.state).serverpilot.apps.get(app_id).map(|a| a.domains.clone()).unwrap_or_default()
+    }
+
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle(Arc::clone(&self.shared))
+    }
+
+    /// Blocks until shutdown is requested (`POST /__sandbox/shutdown` or a
+    /// [`ShutdownHandle`]).
+    pub fn wait_for_shutdown(&self) {
+        let (m, cv) = &self.shared.shutdown;
+        let mut asked = lock(m);
+        while !*asked {
+            asked = cv.wait(asked).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub fn shutdown_requested(&self) -> bool {
+        *lock(&self.shared.shutdown.0)
+    }
+
+    /// Stops accepting and frees the port (also done on drop).
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        if let Some(handle) = self.acceptor.take() {
+            // Wake the blocking accept so the acceptor sees the flag.
+            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+            let _ = handle.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("url", &self.url()).finish()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+fn install_fault(shared: &Shared, fault: Fault) {
+    let mut faults = lock(&shared.faults);
+    // One fault per panel scope: a new one replaces the old.
+    faults.retain(|f| f.panel != fault.panel);
+    if fault.count != Some(0) {
+        faults.push(fault);
+    }
+}
+
+fn reset_all(shared: &Shared, to: Option<State>) {
+    let st = match to {
+        Some(s) => s,
+        None => lock(&shared.seed).clone(),
+    };
+    *lock(&shared.state) = st;
+    *lock(&shared.requests) = (0, Vec::new());
+    lock(&shared.faults).clear();
+}
+
+/// Takes one use of the first fault that applies to this panel.
+fn take_fault(shared: &Shared, panel: Panel) -> Option<Fault> {
+    let mut faults = lock(&shared.faults);
+    let idx = faults.iter().position(|f| f.panel.is_none() || f.panel == Some(panel))?;
+    let fault = faults[idx].clone();
+    if let Some(n) = faults[idx].count.as_mut() {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            faults.remove(idx);
+        }
+    }
+    Some(fault)
+}
+
+enum Route {
+    Panel(Panel),
+    Control,
+    NotFound,
+}
+
+fn route(path: &str) -> Route {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if matches!(path, "/api" | "/api/" | "/api/index.php") {
+        Route::Panel(Panel::Hestia)
+    } else if under("/api/servers") || under("/api/orgs") {
+        Route::Panel(Panel::Enhance)
+    } else if under("/v1") {
+        Route::Panel(Panel::ServerPilot)
+    } else if under("/__sandbox") {
+        Route::Control
+    } else {
+        Route::NotFound
+    }
+}
+
+/// What to do with the connection.
+enum Answer {
+    Respond(HttpResponse),
+    Close,
+    Stall(Duration),
+}
+
+fn serve(shared: &Shared, mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let req = match http::read_request(&mut stream) {
+        ReadOutcome::Request(r) => r,
+        ReadOutcome::Reject(resp) => return http::write_response(&mut stream, &resp, false),
+        ReadOutcome::Gone => return,
+    };
+    let head_only = req.method == "HEAD";
+    match route(&req.path) {
+        Route::NotFound => http::write_response(&mut stream, &HttpResponse::text(404, "Not Found"), head_only),
+        Route::Control => {
+            let (resp, shutdown) = control(shared, &req);
+            http::write_response(&mut stream, &resp, head_only);
+            if shutdown {
+                shared.request_shutdown();
+            }
+        }
+        Route::Panel(panel) => match panel_request(shared, panel, &req) {
+            Answer::Respond(resp) => http::write_response(&mut stream, &resp, head_only),
+            Answer::Close => http::close_silently(&mut stream),
+            Answer::Stall(d) => {
+                let until = Instant::now() + d;
+                while Instant::now() < until && !shared.stopping.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(20).min(until.saturating_duration_since(Instant::now())));
+                }
+                http::close_silently(&mut stream);
+            }
+        },
+    }
+}
+
+/// Log detail a handler leaves behind.
+struct Handled {
+    answer: Answer,
+    detail: String,
+}
+
+fn handle_panel(shared: &Shared, panel: Panel, req: &HttpRequest) -> Handled {
+    let mut st = lock(&shared.state);
+    match panel {
+        Panel::Hestia => {
+            let out = hestia::handle(&mut st.hestia, req);
+            let detail = hestia_detail(&out.params, Some(out.auth));
+            let answer = match out.answer {
+                hestia::Answer::Respond(r) => Answer::Respond(r),
+                hestia::Answer::Close => Answer::Close,
+            };
+            Handled { answer, detail }
+        }
+        Panel::Enhance => {
+            let resp = enhance::handle(&mut st.enhance, req);
+            let auth = if req.header("authorization").is_some() { "bearer" } else { "none" };
+            Handled { answer: Answer::Respond(resp), detail: body_detail(req, auth) }
+        }
+        Panel::ServerPilot => {
+            let resp = serverpilot::handle(&mut st.serverpilot, req);
+            let auth = if req.header("authorization").is_some() { "basic" } else { "none" };
+            Handled { answer: Answer::Respond(resp), detail: body_detail(req, auth) }
+        }
+    }
+}
+
+/// Hestia fields in the order sent, secret values masked.
+fn hestia_detail(params: &[(String, String)], auth: Option<hestia::Auth>) -> String {
+    let mut parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| if is_secret_field(k) { format!("{k}=***") } else { format!("{k}={}", one_line(v, 120)) })
+        .collect();
+    if let Some(a) = auth {
+        parts.push(format!("auth={}", a.label()));
+    }
+    parts.join(" ")
+}
+
+/// Log detail for a request the fault kept from being handled.
+fn unhandled_detail(panel: Panel, req: &HttpRequest) -> String {
+    match panel {
+        Panel::Hestia => hestia_detail(&hestia::parse_params(&req.body).unwrap_or_default(), None),
+        Panel::Enhance | Panel::ServerPilot => {
+            let scheme = req.header("authorization").and_then(|h| h.split(' ').next()).unwrap_or("none");
+            body_detail(req, &scheme.to_ascii_lowercase())
+        }
+    }
+}
+
+fn body_detail(req: &HttpRequest, auth: &str) -> String {
+    let mut s = String::new();
+    if !req.body.is_empty() {
+        s.push_str(&format!("body={} ", one_line(&String::from_utf8_lossy(&req.body), 200)));
+    }
+    s.push_str(&format!("auth={auth}"));
+    s
+}
+
+fn is_secret_field(k: &str) -> bool {
+    matches!(k, "password" | "hash" | "secret_key" | "access_key")
+}
+
+fn one_line(s: &str, max: usize) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() > max {
+        let cut: String = flat.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        flat
+    }
+}
+
+/// Bytes that never parse as JSON, varied per request.
+fn garbage(seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = b"<\xff\xfe garbage ".to_vec();
+    for _ in 0..64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push((x & 0xff) as u8);
+    }
+    out
+}
+
+fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
+    let fault = take_fault(shared, panel);
+    let seq = {
+        let mut r = lock(&shared.requests);
+        r.0 += 1;
+        r.0
+    };
+    let mut detail = String::new();
+    let mut run = |shared: &Shared| -> Answer {
+        let h = handle_panel(shared, panel, req);
+        detail = h.detail;
+        h.answer
+    };
+    let answer = match &fault {
+        None => run(shared),
+        Some(f) => {
+            let handles_first = f.apply || matches!(f.mode, FaultMode::Slow | FaultMode::Truncated);
+            if f.mode == FaultMode::Slow {
+                sleep_unless_stopping(shared, Duration::from_millis(f.delay_ms.unwrap_or(1000)));
+            }
+            let real = if handles_first { Some(run(shared)) } else { None };
+            match f.mode {
+                FaultMode::Slow => real.unwrap_or(Answer::Close),
+                FaultMode::Truncated => match real {
+                    Some(Answer::Respond(mut r)) => {
+                        let half = r.body.len() / 2;
+                        r.body.truncate(half);
+                        r.status = 200;
+                        Answer::Respond(r)
+                    }
+                    other => other.unwrap_or(Answer::Close),
+                },
+                FaultMode::Status => {
+                    let status = f.status.filter(|s| (100..=999).contains(s)).unwrap_or(500);
+                    let mut r = HttpResponse::text(status, f.body.clone().unwrap_or_else(|| "Internal Server Error".into()));
+                    for (k, v) in &f.headers {
+                        r.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+                        r.headers.push((k.clone(), v.clone()));
+                    }
+                    Answer::Respond(r)
+                }
+                FaultMode::Stall => Answer::Stall(Duration::from_millis(f.delay_ms.unwrap_or(30_000))),
+                FaultMode::Reset => Answer::Close,
+                FaultMode::Garbage => Answer::Respond(HttpResponse::new(200, "application/json", garbage(seq))),
+                FaultMode::Oversize => {
+                    let size = f.size.unwrap_or(2 << 20).min(MAX_OVERSIZE);
+                    Answer::Respond(HttpResponse::new(200, "application/json", vec![b'x'; size]))
+                }
+                FaultMode::WrongShape => {
+                    Answer::Respond(HttpResponse::new(200, "application/json", b"{\"unexpected\":true}".to_vec()))
+                }
+            }
+        }
+    };
+    if detail.is_empty() {
+        detail = unhandled_detail(panel, req);
+    }
+    record(shared, seq, panel, req, &answer, fault.as_ref().map(|f| f.mode), &detail);
+    answer
+}
+
+fn sleep_unless_stopping(shared: &Shared, d: Duration) {
+    let until = Instant::now() + d;
+    while Instant::now() < until && !shared.stopping.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(20).min(until.saturating_duration_since(Instant::now())));
+    }
+}
+
+fn record(
+    shared: &Shared,
+    seq: u64,
+    panel: Panel,
+    req: &HttpRequest,
+    answer: &Answer,
+    fault: Option<FaultMode>,
+    detail: &str,
+) {
+    let body = String::from_utf8_lossy(&req.body).into_owned();
+    let json: Option<Value> = serde_json::from_slice(&req.body).ok();
+    let is_form = req.header("content-type").map(|c| c.contains("x-www-form-urlencoded")).unwrap_or(false)
+        || (panel == Panel::Hestia && json.is_none() && !req.body.is_empty());
+    let form = is_form.then(|| {
+        form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<BTreeMap<_, _>>()
+    });
+    let (status, response) = match answer {
+        Answer::Respond(r) => {
+            let cut = &r.body[..r.body.len().min(RECORDED_RESPONSE_BYTES)];
+            (r.status, String::from_utf8_lossy(cut).into_owned())
+        }
+        _ => (0, String::new()),
+    };
+    let outcome = match answer {
+        Answer::Respond(_) => format!("{status} {}", one_line(&response, 80)),
+        Answer::Close => "(closed without answer)".to_string(),
+        Answer::Stall(_) => "(stalled, then closed)".to_string(),
+    };
+    let mut line = format!("#{seq} {} {} {}", panel.name(), req.method, req.path);
+    if !req.query.is_empty() {
+        line.push('?');
+        line.push_str(&req.query);
+    }
+    if !detail.is_empty() {
+        line.push(' ');
+        line.push_str(detail);
+    }
+    line.push_str(" → ");
+    line.push_str(&outcome);
+    if let Some(f) = fault {
+        line.push_str(" fault=");
+        line.push_str(f.name());
+    }
+    let line = redact(&line, req, form.as_ref());
+    lock(&shared.requests).1.push(RecordedRequest {
+        seq,
+        panel,
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        headers: req.headers.clone(),
+        body,
+        form,
+        json,
+        status,
+        response,
+        fault,
+    });
+    write_log(shared, line);
+}
+
+/// Every credential the request carried, so none reaches the log.
+fn secrets_of(req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(form) = form {
+        for k in ["password", "hash", "secret_key", "access_key"] {
+            if let Some(v) = form.get(k) {
+                out.push(v.clone());
+                out.extend(v.split(':').map(str::to_string));
+            }
+        }
+    }
+    if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&req.body) {
+        for k in ["password", "hash", "secret_key", "access_key"] {
+            if let Some(Value::String(v)) = m.get(k) {
+                out.push(v.clone());
+            }
+        }
+    }
+    if let Some(h) = req.header("authorization") {
+        out.push(h.to_string());
+        if let Some((_, cred)) = h.trim().split_once(' ') {
+            out.push(cred.trim().to_string());
+        }
+    }
+    if let Some((user, pass)) = serverpilot::basic_credentials(req) {
+        out.push(format!("{user}:{pass}"));
+        out.push(pass);
+    }
+    // Longest first so a part never leaves the rest of a longer secret behind.
+    out.retain(|s| s.len() >= 4);
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+fn redact(line: &str, req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> String {
+    let mut line = line.to_string();
+    for secret in secrets_of(req, form) {
+        line = line.replace(&secret, "***");
+    }
+    line
+}
+
+fn write_log(shared: &Shared, line: String) {
+    if let Some(sink) = lock(&shared.log_sink).as_mut() {
+        let _ = writeln!(sink, "{line}");
+        let _ = sink.flush();
+    }
+    let mut mem = lock(&shared.log_memory);
+    if mem.len() >= LOG_MEMORY {
+        mem.pop_front();
+    }
+    mem.push_back(line);
+}
+
+fn control_error(status: u16, msg: &str) -> HttpResponse {
+    HttpResponse::json(status, &json!({"error": msg}))
+}
+
+/// `/__sandbox/…`: (answer, shutdown requested).
+fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
+    let what = req.path.trim_start_matches("/__sandbox").trim_matches('/');
+    let ok = || HttpResponse::json(200, &json!({"ok": true}));
+    let resp = match (req.method.as_str(), what) {
+        ("GET" | "HEAD", "health") => HttpResponse::new(200, "text/plain; charset=utf-8", "ok"),
+        ("GET", "requests") => {
+            let list = lock(&shared.requests).1.clone();
+            HttpResponse::json(200, &serde_json::to_value(list).unwrap_or(Value::Null))
+        }
+        ("DELETE", "requests") => {
+            *lock(&shared.requests) = (0, Vec::new());
+            ok()
+        }
+        ("GET", "state") => HttpResponse::json(200, &lock(&shared.state).to_value()),
+        ("PUT", "state") => match serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(State::from_value) {
+            Ok(st) => {
+                *lock(&shared.state) = st;
+                ok()
+            }
+            Err(e) => control_error(400, &e),
+        },
+        ("POST", "reset") => {
+            if req.body.iter().all(u8::is_ascii_whitespace) {
+                reset_all(shared, None);
+                ok()
+            } else {
+                match serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(State::from_value) {
+                    Ok(st) => {
+                        reset_all(shared, Some(st));
+                        ok()
+                    }
+                    Err(e) => control_error(400, &e),
+                }
+            }
+        }
+        ("GET", "fault") => HttpResponse::json(200, &serde_json::to_value(lock(&shared.faults).clone()).unwrap_or(Value::Null)),
+        ("POST", "fault") => match serde_json::from_slice::<Fault>(&req.body) {
+            Ok(f) => {
+                install_fault(shared, f);
+                ok()
+            }
+            Err(e) => control_error(400, &format!("invalid fault: {e}")),
+        },
+        ("DELETE", "fault") => {
+            lock(&shared.faults).clear();
+            ok()
+        }
+        ("GET", "log") => HttpResponse::new(
+            200,
+            "text/plain; charset=utf-8",
+            lock(&shared.log_memory).iter().map(|l| format!("{l}\n")).collect::<String>(),
+        ),
+        ("POST", "shutdown") => return (ok(), true),
+        _ => control_error(404, "unknown control endpoint"),
+    };
+    (resp, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_seed_is_a_valid_state_that_round_trips() {
+        let seed = default_seed();
+        let st = State::from_value(seed.clone()).unwrap();
+        assert_eq!(st.to_value(), seed);
+        assert_eq!(st.hestia.admin_user, "admin");
+        assert_eq!(st.hestia.access_keys.iter().map(|(k, v)| (k.len(), v.len())).next(), Some((20, 40)));
+    }
+
+    #[test]
+    fn a_poisoned_lock_is_recovered_instead_of_panicking() {
+        let m = Arc::new(Mutex::new(1));
+        let m2 = Arc::clone(&m);
+        let _ = std::thread::spawn(move || {
+            let _g = m2.lock().unwrap();
+            panic!("poison it");
+        })
+        .join();
+        assert!(m.is_poisoned());
+        *lock(&m) += 1;
+        assert_eq!(*lock(&m), 2);
+    }
+
+    #[test]
+    fn routes_split_the_one_port_between_the_panels() {
+        let cases = [
+            ("/api", "hestia"),
+            ("/api/", "hestia"),
+            ("/api/index.php", "hestia"),
+            ("/api/servers", "enhance"),
+            ("/api/servers/x/domains", "enhance"),
+            ("/api/orgs/o/websites/w", "enhance"),
+            ("/api/serversx", "none"),
+            ("/v1/apps/a", "serverpilot"),
+            ("/v1", "serverpilot"),
+            ("/v10", "none"),
+            ("/__sandbox/state", "control"),
+            ("/", "none"),
+        ];
+        for (path, want) in cases {
+            let got = match route(path) {
+                Route::Panel(p) => p.name(),
+                Route::Control => "control",
+                Route::NotFound => "none",
+            };
+            assert_eq!(got, want, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_counted_fault_is_used_up_and_a_new_one_replaces_the_same_scope() {
+        let sb = Sandbox::start();
+        sb.set_fault(Fault::status(500).times(2));
+        sb.set_fault(Fault::status(502).for_panel(Panel::Enhance));
+        sb.set_fault(Fault::status(503).times(2));
+        assert_eq!(sb.faults().len(), 2);
+        let first = take_fault(&sb.shared, Panel::Hestia).unwrap();
+        assert_eq!(first.status, Some(503), "the panel-less fault applies to hestia");
+        take_fault(&sb.shared, Panel::Hestia);
+        assert!(take_fault(&sb.shared, Panel::Hestia).is_none());
+        assert_eq!(take_fault(&sb.shared, Panel::Enhance).unwrap().status, Some(502));
+        sb.set_fault(Fault::status(500).times(0));
+        assert_eq!(sb.faults().len(), 1, "a zero count installs nothing");
+    }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the PHPUnit suite against the built extension and a fresh sandbox panel.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WU_NATIVE_EXT="$PWD/target/release/libwu_native.so"
+[ -f "$WU_NATIVE_EXT" ] || { echo "test-php: $WU_NATIVE_EXT is not built; run make build" >&2; exit 1; }
+WU_SANDBOX_URL="$(scripts/sandbox.sh start)"
+export WU_SANDBOX_URL
+trap 'scripts/sandbox.sh stop' EXIT
+php -d "extension=$WU_NATIVE_EXT" "$(command -v phpunit)" -c tests/php/phpunit.xml "$@"

@@ -1,0 +1,80 @@
+<?php
+declare(strict_types=1);
+
+namespace WuNative\Tests\Support;
+
+/** The sandbox panel's control endpoints: state, recorded requests, faults. */
+final class Sandbox
+{
+    public function __construct(public readonly string $url)
+    {
+    }
+
+    public static function fromEnvironment(): self
+    {
+        return new self(rtrim((string) getenv('WU_SANDBOX_URL'), '/'));
+    }
+
+    public function reset(?array $state = null): void
+    {
+        $this->call('POST', '/__sandbox/reset', $state);
+    }
+
+    /** @return list<array<string, mixed>> every request a panel route received, oldest first */
+    public function requests(?string $panel = null): array
+    {
+        $all = $this->call('GET', '/__sandbox/requests');
+        return array_values(array_filter($all, fn ($r) => $panel === null || $r['panel'] === $panel));
+    }
+
+    public function state(): array
+    {
+        return $this->call('GET', '/__sandbox/state');
+    }
+
+    public function setState(array $state): void
+    {
+        $this->call('PUT', '/__sandbox/state', $state);
+    }
+
+    /** Changes part of the state: $change receives the state by reference. */
+    public function modify(callable $change): void
+    {
+        $state = $this->state();
+        $change($state);
+        $this->setState($state);
+    }
+
+    public function fault(array $fault): void
+    {
+        $this->call('POST', '/__sandbox/fault', $fault);
+    }
+
+    /** @return list<string> */
+    public function hestiaAliases(string $user = 'admin', string $domain = 'network.example'): array
+    {
+        return $this->state()['hestia']['users'][$user]['web_domains'][$domain]['aliases'];
+    }
+
+    public function hestiaReloads(): int
+    {
+        return (int) $this->state()['hestia']['reloads'];
+    }
+
+    private function call(string $method, string $path, ?array $body = null): mixed
+    {
+        $context = stream_context_create(['http' => [
+            'method' => $method,
+            'header' => "Content-Type: application/json\r\n",
+            'content' => $body === null ? '' : json_encode($body),
+            'ignore_errors' => true,
+            'timeout' => 10,
+        ]]);
+        $raw = file_get_contents($this->url . $path, false, $context);
+        if ($raw === false) {
+            throw new \RuntimeException("sandbox $method $path failed");
+        }
+        $decoded = json_decode($raw, true);
+        return $decoded ?? $raw;
+    }
+}
