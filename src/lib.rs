@@ -113,10 +113,10 @@ fn change(function: &str, operation: Operation, name: &str, site_id: i64, option
 
 // ---------------------------------------------------------------- options
 
-const OPTION_NAMES: &[&str] = &["providers", "www"];
+const OPTION_NAMES: &[&str] = &["providers", "www", "wait"];
 
 fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Options> {
-    let mut options = Options { providers: None, www: default_www_rule() };
+    let mut options = Options { www: default_www_rule(), ..Options::default() };
     let Some(table) = table else { return Ok(options) };
     for (key, value) in table.iter() {
         let key = match key {
@@ -134,6 +134,15 @@ fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Opti
                         wu_native_core::domain::printable(text)
                     )))
                 })?;
+            }
+            "wait" => {
+                let seconds = value.long().ok_or_else(|| type_error(function, "option 'wait' must be an int (seconds)"))?;
+                if !(0..=600).contains(&seconds) {
+                    return Err(exception(function, CallerError::InvalidOption(format!(
+                        "option 'wait' must be between 0 and 600 seconds, got {seconds}"
+                    ))));
+                }
+                options.wait = Some(seconds as u64);
             }
             other => {
                 return Err(exception(function, CallerError::InvalidOption(format!(

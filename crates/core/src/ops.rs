@@ -34,11 +34,13 @@ pub struct Options {
     /// Provider ids to act on; `None` means every configured one.
     pub providers: Option<Vec<String>>,
     pub www: WwwRule,
+    /// ServerPilot: seconds to wait for the panel's action to finish.
+    pub wait: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { providers: None, www: WwwRule::Always }
+        Options { providers: None, www: WwwRule::Always, wait: None }
     }
 }
 
@@ -75,6 +77,9 @@ pub struct ProviderInfo {
     pub missing: Vec<String>,
     pub constants: Vec<String>,
     pub optional: Vec<String>,
+    /// The addressing mode the constants select, for providers with several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
 }
 
 pub const ACCESS_AUTHORIZED: &str = "Access Authorized";
@@ -96,7 +101,7 @@ pub fn run(
     let mut results = Vec::with_capacity(selected.len());
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
-        let applied = match (spec.build)(values) {
+        let applied = match (spec.build)(values, options) {
             Err(e) => Applied { changes: vec![], error: Some(e) },
             Ok(provider) => change(provider.as_ref(), operation, &names),
         };
@@ -229,7 +234,7 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
     }
     let mut redactor = Redactor::default();
     values.add_secrets_to(&mut redactor);
-    let outcome = (spec.build)(&values).and_then(|p| p.test_connection());
+    let outcome = (spec.build)(&values, &Options::default()).and_then(|p| p.test_connection());
     Ok(match outcome {
         Ok(()) => ConnectionResult { provider: id.to_string(), ok: true, message: ACCESS_AUTHORIZED.to_string(), error: None },
         Err(e) => {
@@ -252,6 +257,7 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
                 missing: values.missing.iter().map(|s| s.to_string()).collect(),
                 constants: spec.required_constants().into_iter().map(String::from).collect(),
                 optional: spec.optional_constants().into_iter().map(String::from).collect(),
+                mode: if values.is_complete() { (spec.mode)(&values).map(String::from) } else { None },
             }
         })
         .collect()

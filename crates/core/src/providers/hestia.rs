@@ -13,6 +13,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Action, Applied, Change, Inventory, Plan, Provider, ProviderSpec};
+use crate::ops::Options;
 use crate::config::{parse_yes_no, Setting, Values};
 use crate::domain::HostName;
 use crate::error::{ErrorKind, ProviderError};
@@ -41,6 +42,7 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     ],
     default_timeout: Duration::from_secs(60),
     build: Hestia::build,
+    mode: super::single_mode,
 };
 
 /// Hestia's exit codes that mean something to us.
@@ -53,6 +55,22 @@ mod exit {
     pub const PASSWORD: i64 = 9;
     pub const FORBIDDEN: i64 = 10;
     pub const DISABLED: i64 = 11;
+
+    /// Legacy mode has no exit-code header on failures: read the code from
+    /// the text of the few errors a read command can end with.
+    pub fn from_legacy_text(text: &str) -> Option<i64> {
+        let lower = text.to_ascii_lowercase();
+        if !lower.starts_with("error:") || lower.contains("authentication") || lower.contains("ip is not allowed") {
+            return None;
+        }
+        if lower.contains("doesn't exist") || lower.contains("does not exist") {
+            Some(NOT_EXIST)
+        } else if lower.contains("suspended") {
+            Some(SUSPENDED)
+        } else {
+            None
+        }
+    }
 
     pub fn name(code: i64) -> &'static str {
         const NAMES: [&str; 21] = [
@@ -86,7 +104,7 @@ struct WebDomain {
 }
 
 impl Hestia {
-    fn build(values: &Values) -> Result<Box<dyn Provider>, ProviderError> {
+    fn build(values: &Values, _options: &Options) -> Result<Box<dyn Provider>, ProviderError> {
         let endpoint = api_endpoint(values.require(API_URL)?)?;
         let credentials = match (values.secret(API_HASH), values.secret(API_PASSWORD)) {
             (Some(hash), _) => Credentials::Hash(hash.clone()),
@@ -155,8 +173,17 @@ impl Hestia {
         if response.is_success() && !response.body.trim_start().starts_with("Error:") {
             return Ok(response.body);
         }
-        let code = response.header("Hestia-Exit-Code").and_then(|c| c.trim().parse::<i64>().ok());
+        let text = response.body.trim();
+        let code = response
+            .header("Hestia-Exit-Code")
+            .and_then(|c| c.trim().parse::<i64>().ok())
+            .or_else(|| exit::from_legacy_text(text));
         match code {
+            Some(exit::NOT_EXIST) if text.to_ascii_lowercase().starts_with("error: user ") => Err(ProviderError::new(
+                ErrorKind::NotFound,
+                format!("{ACCOUNT} '{}' does not exist on this Hestia server: give the Hestia user that owns {WEB_DOMAIN}", self.account),
+            )
+            .with_code(exit::NOT_EXIST)),
             Some(code) if code != exit::OK && response.status != 401 => Err(self.exit_error(cmd, code, &[])),
             _ => Err(self.refusal(&response)),
         }

@@ -1,7 +1,9 @@
 //! The provider trait and the registry. Adding a panel is one new file here
 //! plus one line in `REGISTRY`.
 
+pub mod enhance;
 pub mod hestia;
+pub mod serverpilot;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use serde::Serialize;
 use crate::config::{Setting, Values};
 use crate::domain::HostName;
 use crate::error::ProviderError;
+use crate::ops::Options;
 
 /// Every provider wu_native supports, in the order they are listed to users.
 pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC];
@@ -27,8 +30,17 @@ pub struct ProviderSpec {
     pub settings: &'static [Setting],
     /// Ultimate Multisite's timeout for this panel.
     pub default_timeout: Duration,
-    /// Builds a client from complete settings; an unusable value is a `config` error.
-    pub build: fn(&Values) -> Result<Box<dyn Provider>, ProviderError>,
+    /// Builds a client from complete settings and the caller's options; an
+    /// unusable value is a `config` error.
+    pub build: fn(&Values, &Options) -> Result<Box<dyn Provider>, ProviderError>,
+    /// Which addressing mode complete settings select, for providers that
+    /// have more than one (shown by `wu_native_providers()`).
+    pub mode: fn(&Values) -> Option<&'static str>,
+}
+
+/// For providers with a single mode.
+pub fn single_mode(_: &Values) -> Option<&'static str> {
+    None
 }
 
 impl ProviderSpec {

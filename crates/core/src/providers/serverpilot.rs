@@ -1,0 +1,21 @@
+//! ServerPilot (being written).
+
+use std::time::Duration;
+
+use super::{Provider, ProviderSpec};
+use crate::config::Values;
+use crate::error::ProviderError;
+use crate::ops::Options;
+
+pub static SPEC: ProviderSpec = ProviderSpec {
+    id: "serverpilot",
+    title: "ServerPilot",
+    settings: &[],
+    default_timeout: Duration::from_secs(45),
+    build,
+    mode: super::single_mode,
+};
+
+fn build(_values: &Values, _options: &Options) -> Result<Box<dyn Provider>, ProviderError> {
+    Err(ProviderError::config("ServerPilot support is not built yet"))
+}

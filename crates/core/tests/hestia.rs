@@ -1,0 +1,338 @@
+//! Hestia against the sandbox panel: what is sent, what the panel ends up
+//! with, and how each answer is reported.
+
+use wu_native_core::ops::{self, Operation, Options, OperationResult};
+use wu_native_core::providers::Action;
+use wu_native_core::{ErrorKind, MapSource, WwwRule};
+use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
+
+const DOMAIN: &str = "network.example";
+const PASSWORD: &str = "sandbox-admin-password";
+const HASH: &str = "WUSANDBOXACCESSKEY01:sandbox-secret-key-000000000000000000000";
+
+fn password_mode(sb: &Sandbox) -> MapSource {
+    MapSource::new([
+        ("WU_HESTIA_API_URL", sb.url()),
+        ("WU_HESTIA_API_USER", "admin".into()),
+        ("WU_HESTIA_API_PASSWORD", PASSWORD.into()),
+        ("WU_HESTIA_ACCOUNT", "admin".into()),
+        ("WU_HESTIA_WEB_DOMAIN", DOMAIN.into()),
+    ])
+}
+
+fn key_mode(sb: &Sandbox) -> MapSource {
+    let mut config = password_mode(sb);
+    config.unset("WU_HESTIA_API_PASSWORD");
+    config.set("WU_HESTIA_API_HASH", HASH);
+    config
+}
+
+fn run(op: Operation, name: &str, config: &MapSource, www: WwwRule) -> OperationResult {
+    ops::run(op, name, 2, &Options { www, ..Options::default() }, config).expect("a valid call")
+}
+
+fn actions(result: &OperationResult) -> Vec<(String, Action)> {
+    result.results[0].changes.iter().map(|c| (c.name.clone(), c.action)).collect()
+}
+
+fn commands(sb: &Sandbox) -> Vec<String> {
+    sb.requests_to(Panel::Hestia).iter().map(|r| r.form_value("cmd").unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn adding_a_mapping_sends_one_command_with_both_names_and_reloads_once() {
+    for (mode, config) in [("password", password_mode as fn(&Sandbox) -> MapSource), ("keys", key_mode)] {
+        let sb = Sandbox::start();
+        let result = run(Operation::AddDomain, "Customer.Example", &config(&sb), WwwRule::Always);
+
+        assert!(result.ok, "{mode}: {result:?}");
+        assert_eq!(result.domain, "customer.example");
+        assert_eq!(
+            actions(&result),
+            vec![("customer.example".into(), Action::Added), ("www.customer.example".into(), Action::Added)]
+        );
+        assert_eq!(commands(&sb), vec!["v-list-web-domains", "v-add-web-domain-alias"], "{mode}");
+        let add = &sb.requests_to(Panel::Hestia)[1];
+        assert_eq!(add.path, "/api/");
+        assert_eq!(add.form_value("arg1"), Some("admin"));
+        assert_eq!(add.form_value("arg2"), Some(DOMAIN));
+        assert_eq!(add.form_value("arg3"), Some("customer.example,www.customer.example"));
+        assert_eq!(add.form_value("arg4"), Some("yes"));
+        assert_eq!(add.form_value("returncode"), Some("yes"));
+        assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example", "customer.example", "www.customer.example"]);
+        assert_eq!(sb.hestia_reloads(), 1, "{mode}");
+    }
+}
+
+#[test]
+fn credentials_are_sent_as_the_configured_mode_requires() {
+    let sb = Sandbox::start();
+    run(Operation::AddDomain, "a.example", &password_mode(&sb), WwwRule::Never);
+    let legacy = &sb.requests_to(Panel::Hestia)[0];
+    assert_eq!(legacy.form_value("user"), Some("admin"));
+    assert_eq!(legacy.form_value("password"), Some(PASSWORD));
+    assert_eq!(legacy.form_value("hash"), None);
+    assert_eq!(legacy.header("content-type"), Some("application/x-www-form-urlencoded"));
+
+    sb.clear_requests();
+    run(Operation::AddDomain, "b.example", &key_mode(&sb), WwwRule::Never);
+    let keys = &sb.requests_to(Panel::Hestia)[0];
+    assert_eq!(keys.form_value("hash"), Some(HASH));
+    assert_eq!(keys.form_value("user"), None);
+    assert_eq!(keys.form_value("password"), None);
+}
+
+#[test]
+fn re_adding_an_existing_mapping_reports_already_present_and_writes_nothing() {
+    let sb = Sandbox::start();
+    let config = password_mode(&sb);
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    sb.clear_requests();
+
+    let again = run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    assert!(again.ok);
+    assert_eq!(
+        actions(&again),
+        vec![("customer.example".into(), Action::AlreadyPresent), ("www.customer.example".into(), Action::AlreadyPresent)]
+    );
+    assert_eq!(commands(&sb), vec!["v-list-web-domains"]);
+    assert_eq!(sb.hestia_reloads(), 1);
+}
+
+#[test]
+fn adding_only_the_missing_half_of_a_mapping_sends_just_that_name() {
+    let sb = Sandbox::start();
+    let config = password_mode(&sb);
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Never);
+    sb.clear_requests();
+
+    let result = run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    assert_eq!(
+        actions(&result),
+        vec![("customer.example".into(), Action::AlreadyPresent), ("www.customer.example".into(), Action::Added)]
+    );
+    assert_eq!(sb.requests_to(Panel::Hestia)[1].form_value("arg3"), Some("www.customer.example"));
+}
+
+#[test]
+fn removing_a_mapping_deletes_each_name_and_reloads_once() {
+    let sb = Sandbox::start();
+    let config = password_mode(&sb);
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    sb.clear_requests();
+
+    let result = run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Always);
+    assert!(result.ok, "{result:?}");
+    assert_eq!(
+        actions(&result),
+        vec![("customer.example".into(), Action::Removed), ("www.customer.example".into(), Action::Removed)]
+    );
+    let sent: Vec<(String, String, String)> = sb
+        .requests_to(Panel::Hestia)
+        .iter()
+        .skip(1)
+        .map(|r| (r.form_value("cmd").unwrap().into(), r.form_value("arg3").unwrap().into(), r.form_value("arg4").unwrap().into()))
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            ("v-delete-web-domain-alias".into(), "customer.example".into(), "no".into()),
+            ("v-delete-web-domain-alias".into(), "www.customer.example".into(), "yes".into()),
+        ]
+    );
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"]);
+    assert_eq!(sb.hestia_reloads(), 2, "one for the add, one for the removal");
+}
+
+#[test]
+fn re_removing_reports_already_absent_and_writes_nothing() {
+    let sb = Sandbox::start();
+    let result = run(Operation::RemoveDomain, "customer.example", &password_mode(&sb), WwwRule::Always);
+    assert!(result.ok);
+    assert_eq!(
+        actions(&result),
+        vec![("customer.example".into(), Action::AlreadyAbsent), ("www.customer.example".into(), Action::AlreadyAbsent)]
+    );
+    assert_eq!(commands(&sb), vec!["v-list-web-domains"]);
+    assert_eq!(sb.hestia_reloads(), 0);
+}
+
+#[test]
+fn a_removal_whose_reloading_command_finds_nothing_still_reloads_once() {
+    let sb = Sandbox::start();
+    let config = password_mode(&sb);
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    // Hestia deletes by exact case: an alias stored in capitals is listed
+    // (we compare without case) but its delete answers "doesn't exist",
+    // as when another client removed it between our look and our delete.
+    sb.update_state(|s| {
+        let aliases = &mut s.hestia.users.get_mut("admin").unwrap().web_domains.get_mut(DOMAIN).unwrap().aliases;
+        aliases.retain(|a| a != "www.customer.example");
+        aliases.push("WWW.customer.example".into());
+    });
+    sb.clear_requests();
+    let reloads = sb.hestia_reloads();
+
+    let result = run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Always);
+    assert!(result.ok, "{result:?}");
+    assert_eq!(
+        actions(&result),
+        vec![("customer.example".into(), Action::Removed), ("www.customer.example".into(), Action::AlreadyAbsent)]
+    );
+    assert_eq!(
+        commands(&sb),
+        vec!["v-list-web-domains", "v-delete-web-domain-alias", "v-delete-web-domain-alias", "v-restart-web"]
+    );
+    assert_eq!(sb.hestia_reloads(), reloads + 1);
+}
+
+#[test]
+fn the_www_rule_decides_which_names_a_mapping_stands_for() {
+    let cases = [
+        (WwwRule::Always, "example.co.uk", "example.co.uk,www.example.co.uk"),
+        (WwwRule::MainOnly, "example.co.uk", "example.co.uk,www.example.co.uk"),
+        (WwwRule::MainOnly, "shop.example.co.uk", "shop.example.co.uk"),
+        (WwwRule::Never, "customer.example", "customer.example"),
+        (WwwRule::Always, "www.customer.example", "www.customer.example"),
+    ];
+    for (rule, name, sent) in cases {
+        let sb = Sandbox::start();
+        let result = run(Operation::AddDomain, name, &password_mode(&sb), rule);
+        assert!(result.ok, "{rule:?} {name}: {result:?}");
+        assert_eq!(sb.requests_to(Panel::Hestia)[1].form_value("arg3"), Some(sent), "{rule:?} {name}");
+    }
+}
+
+#[test]
+fn restart_no_never_reloads_the_web_server() {
+    let sb = Sandbox::start();
+    let mut config = password_mode(&sb);
+    config.set("WU_HESTIA_RESTART", "no");
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Always);
+    assert!(sb.requests_to(Panel::Hestia).iter().skip(1).filter(|r| r.form_value("cmd") != Some("v-list-web-domains")).all(|r| r.form_value("arg4") == Some("no")));
+    assert_eq!(sb.hestia_reloads(), 0);
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"]);
+}
+
+#[test]
+fn subdomain_operations_are_skipped_without_a_request() {
+    let sb = Sandbox::start();
+    for op in [Operation::AddSubdomain, Operation::RemoveSubdomain] {
+        let result = run(op, "site1.network.example", &password_mode(&sb), WwwRule::Always);
+        assert!(result.ok);
+        assert_eq!(actions(&result), vec![("site1.network.example".into(), Action::Skipped)]);
+    }
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn each_panel_refusal_comes_back_as_its_own_error() {
+    type Setup = fn(&Sandbox, &mut MapSource);
+    // (case, setup, kind, provider code, words the message must contain)
+    let cases: Vec<(&str, Setup, ErrorKind, Option<&str>, Vec<&str>)> = vec![
+        ("wrong password", |_, c| { c.unset("WU_HESTIA_API_HASH"); c.set("WU_HESTIA_API_PASSWORD", "wrong-password") }, ErrorKind::Auth, Some("authentication_failed"), vec!["WU_HESTIA_API_PASSWORD"]),
+        ("wrong access key", |_, c| { c.set("WU_HESTIA_API_HASH", "WUSANDBOXACCESSKEY01:0000000000000000000000000000000000000000") }, ErrorKind::Auth, Some("authentication_failed"), vec!["WU_HESTIA_API_HASH"]),
+        ("IP not allowed", |sb, _| sb.update_state(|s| s.hestia.ip_allowed = false), ErrorKind::Auth, Some("ip_not_allowed"), vec!["allow"]),
+        ("API switched off", |sb, _| sb.update_state(|s| s.hestia.api_enabled = false), ErrorKind::Api, Some("api_disabled"), vec!["API"]),
+        ("unknown account", |_, c| c.set("WU_HESTIA_ACCOUNT", "nobody"), ErrorKind::NotFound, None, vec!["WU_HESTIA_ACCOUNT", "nobody"]),
+        ("unknown web domain", |_, c| c.set("WU_HESTIA_WEB_DOMAIN", "missing.example"), ErrorKind::NotFound, None, vec!["WU_HESTIA_WEB_DOMAIN", "missing.example", "does not exist for WU_HESTIA_ACCOUNT"]),
+        ("alias quota reached", |sb, _| sb.update_state(|s| s.hestia.users.get_mut("admin").unwrap().alias_limit = 1), ErrorKind::Limit, None, vec!["alias limit"]),
+        ("suspended account", |sb, _| sb.update_state(|s| s.hestia.users.get_mut("admin").unwrap().suspended = true), ErrorKind::Api, None, vec!["suspended"]),
+        ("not the Hestia API", |sb, _| sb.set_fault(Fault::status(404).for_panel(Panel::Hestia).with_body("Not Found")), ErrorKind::Http, None, vec!["WU_HESTIA_API_URL"]),
+        ("garbage listing", |sb, _| sb.set_fault(Fault::new(FaultMode::Garbage).for_panel(Panel::Hestia)), ErrorKind::Api, None, vec!["could not be read"]),
+        ("panel unreachable", |_, c| c.set("WU_HESTIA_API_URL", "http://127.0.0.1:9"), ErrorKind::Transport, None, vec!["127.0.0.1:9"]),
+        ("invalid restart value", |_, c| c.set("WU_HESTIA_RESTART", "sometimes"), ErrorKind::Config, None, vec!["WU_HESTIA_RESTART"]),
+    ];
+    for ((case, setup, kind, code, words), mode) in cases.iter().flat_map(|c| [(c.clone(), "password"), (c.clone(), "keys")]) {
+        let case = format!("{case} ({mode} mode)");
+        let sb = Sandbox::start();
+        let mut config = if mode == "password" { password_mode(&sb) } else { key_mode(&sb) };
+        setup(&sb, &mut config);
+        let result = run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+        assert!(!result.ok, "{case}");
+        let error = result.results[0].error.clone().unwrap_or_else(|| panic!("{case}: no error"));
+        assert_eq!(error.kind, kind, "{case}: {}", error.message);
+        if let Some(code) = code {
+            assert_eq!(error.provider_code, Some(code.into()), "{case}");
+        }
+        for word in words {
+            assert!(error.message.contains(word), "{case}: {:?} should contain {word:?}", error.message);
+        }
+        for secret in [PASSWORD, "WUSANDBOXACCESSKEY01", "wrong-password", "0000000000000000000000000000000000000000"] {
+            assert!(!error.message.contains(secret), "{case}: secret in {:?}", error.message);
+        }
+        assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"], "{case}: nothing changed");
+    }
+}
+
+#[test]
+fn a_refused_login_is_tried_once_only() {
+    let sb = Sandbox::start();
+    let mut config = password_mode(&sb);
+    config.set("WU_HESTIA_API_PASSWORD", "wrong-password");
+    run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    assert_eq!(sb.requests_to(Panel::Hestia).len(), 1);
+    assert_eq!(sb.hestia_failed_logins(), 1);
+}
+
+#[test]
+fn an_alias_taken_by_another_web_domain_is_an_error_naming_it() {
+    let sb = Sandbox::start();
+    sb.update_state(|s| {
+        let admin = s.hestia.users.get_mut("admin").unwrap();
+        let mut other = admin.web_domains[DOMAIN].clone();
+        other.aliases = vec!["www.customer.example".into()];
+        admin.web_domains.insert("other.example".into(), other);
+    });
+    let result = run(Operation::AddDomain, "customer.example", &password_mode(&sb), WwwRule::Always);
+    let error = result.results[0].error.clone().unwrap();
+    assert_eq!(error.kind, ErrorKind::Api);
+    assert_eq!(error.provider_code, Some(4.into()));
+    assert!(error.message.contains("customer.example"), "{}", error.message);
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"]);
+}
+
+#[test]
+fn test_connection_authorizes_only_when_the_web_domain_is_listed() {
+    let sb = Sandbox::start();
+    let ok = ops::test_connection("hestia", &password_mode(&sb)).unwrap();
+    assert!(ok.ok);
+    assert_eq!(ok.message, "Access Authorized");
+    assert_eq!(sb.requests_to(Panel::Hestia)[0].form_value("cmd"), Some("v-list-web-domains"));
+    assert_eq!(sb.requests_to(Panel::Hestia)[0].form_value("arg2"), Some("json"));
+
+    let mut wrong = password_mode(&sb);
+    wrong.set("WU_HESTIA_API_PASSWORD", "wrong-password");
+    let refused = ops::test_connection("hestia", &wrong).unwrap();
+    assert!(!refused.ok);
+    assert_ne!(refused.message, "Access Authorized");
+    assert_eq!(refused.error.unwrap().kind, ErrorKind::Auth);
+
+    let mut missing = password_mode(&sb);
+    missing.set("WU_HESTIA_WEB_DOMAIN", "missing.example");
+    let not_found = ops::test_connection("hestia", &missing).unwrap();
+    assert!(!not_found.ok);
+    assert_eq!(not_found.error.unwrap().kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn a_bad_host_name_sends_nothing() {
+    let sb = Sandbox::start();
+    for name in ["a.example,evil.example", "a.example&arg4=no", "*.example.com", "https://a.example", ""] {
+        assert!(ops::run(Operation::AddDomain, name, 2, &Options::default(), &password_mode(&sb)).is_err(), "{name}");
+    }
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn a_stalled_panel_gives_a_timeout_within_the_bound() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::new(FaultMode::Stall).for_panel(Panel::Hestia).with_delay_ms(5_000));
+    let mut config = password_mode(&sb);
+    config.set("WU_NATIVE_TIMEOUT", "0.5");
+    let started = std::time::Instant::now();
+    let result = run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
+    assert_eq!(result.results[0].error.as_ref().unwrap().kind, ErrorKind::Timeout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}
