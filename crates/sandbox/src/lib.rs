@@ -884,6 +884,21 @@ fn write_log(shared: &Shared, line: String) {
     mem.push_back(line);
 }
 
+fn merge_patch(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
 fn control_error(status: u16, msg: &str) -> HttpResponse {
     HttpResponse::json(status, &json!({"error": msg}))
 }
@@ -910,6 +925,22 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
             }
             Err(e) => control_error(400, &e),
         },
+        // A JSON merge patch (RFC 7396): clients change a few fields without
+        // round-tripping the whole state (PHP turns empty maps into lists).
+        ("PATCH", "state") => {
+            let patched = serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(|patch| {
+                let mut current = lock(&shared.state).to_value();
+                merge_patch(&mut current, &patch);
+                State::from_value(current)
+            });
+            match patched {
+                Ok(st) => {
+                    *lock(&shared.state) = st;
+                    ok()
+                }
+                Err(e) => control_error(400, &e),
+            }
+        }
         ("POST", "reset") => {
             if req.body.iter().all(u8::is_ascii_whitespace) {
                 reset_all(shared, None);

@@ -302,3 +302,19 @@ fn dropping_a_sandbox_frees_its_port() {
     drop(sb);
     assert!(TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());
 }
+
+#[test]
+fn patching_the_state_merges_fields_and_keeps_the_rest() {
+    let sb = Sandbox::start();
+    let patch = json!({"hestia": {"ip_allowed": false, "users": {"admin": {"alias_limit": 3}}}});
+    let r = raw(&sb, "PATCH", "/__sandbox/state", &[("Content-Type", "application/json")], patch.to_string().as_bytes()).unwrap();
+    assert_eq!(r.status, 200);
+    let st = sb.typed_state();
+    assert!(!st.hestia.ip_allowed);
+    assert_eq!(st.hestia.users["admin"].alias_limit, 3);
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"], "untouched fields stay");
+
+    let bad = raw(&sb, "PATCH", "/__sandbox/state", &[], br#"{"hestia": {"reloads": "many"}}"#).unwrap();
+    assert_eq!(bad.status, 400);
+    assert_eq!(sb.hestia_reloads(), 0);
+}

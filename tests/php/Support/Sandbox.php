@@ -32,17 +32,13 @@ final class Sandbox
         return $this->call('GET', '/__sandbox/state');
     }
 
-    public function setState(array $state): void
+    /** Changes some fields of the state (a JSON merge patch: nested keys merge, null removes). */
+    public function patch(array $patch): void
     {
-        $this->call('PUT', '/__sandbox/state', $state);
-    }
-
-    /** Changes part of the state: $change receives the state by reference. */
-    public function modify(callable $change): void
-    {
-        $state = $this->state();
-        $change($state);
-        $this->setState($state);
+        $answer = $this->call('PATCH', '/__sandbox/state', $patch);
+        if ($answer !== 'ok' && $answer !== ['ok' => true]) {
+            throw new \RuntimeException('sandbox refused the patch: ' . json_encode($answer));
+        }
     }
 
     public function fault(array $fault): void
