@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps build test test-rust test-php demo install clean
+.PHONY: all deps build test test-rust test-php demo install readme clean
 
 all: build
 
@@ -32,6 +32,10 @@ demo: build
 ## Copy the extension into PHP's extension directory and enable it for every SAPI.
 install: build
 	@scripts/install.sh
+
+## Regenerate the README's constants table from the providers' settings.
+readme:
+	$(CARGO) run --release -q -p wu_native_core --example readme
 
 clean:
 	$(CARGO) clean

@@ -229,7 +229,7 @@ fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings) -> 
         return ProviderError::new(
             ErrorKind::Tls,
             format!(
-                "the TLS certificate of {} was refused ({detail}); if the panel uses its own or a self-signed certificate, set WU_NATIVE_CA_FILE to its PEM file",
+                "the TLS certificate of {} was refused ({detail}); the panel needs a certificate this server trusts (a self-signed one is refused)",
                 host_of(url)
             ),
         );

@@ -1,6 +1,7 @@
 //! wu_native's core: everything but the PHP binding, testable without PHP.
 
 pub mod config;
+pub mod docs;
 pub mod domain;
 pub mod error;
 pub mod http;
