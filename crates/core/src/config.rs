@@ -82,12 +82,22 @@ impl Setting {
     }
 }
 
+pub const TIMEOUT: &str = "WU_NATIVE_TIMEOUT";
+pub const CA_FILE: &str = "WU_NATIVE_CA_FILE";
+pub const SSL_VERIFY: &str = "WU_NATIVE_SSL_VERIFY";
+
 /// Settings every provider honours.
 pub const COMMON_SETTINGS: &[Setting] = &[
+    Setting::optional(TIMEOUT, "", "Total time allowed for one panel request, in seconds (default: Hestia 60, others 45)."),
     Setting::optional(
-        "WU_NATIVE_TIMEOUT",
+        CA_FILE,
         "",
-        "Total time allowed for one panel request, in seconds (default: Hestia 60, others 45).",
+        "Path of a PEM file of certificates trusted in addition to the system's, for a panel with its own or a self-signed certificate.",
+    ),
+    Setting::optional(
+        SSL_VERIFY,
+        "yes",
+        "Set to false to accept any panel certificate (insecure; every result then carries a warning).",
     ),
 ];
 
@@ -192,7 +202,7 @@ impl Values {
 
     /// `WU_NATIVE_TIMEOUT` when set to a positive number of seconds, else the provider's default.
     pub fn timeout(&self, default: Duration) -> Result<Duration, ProviderError> {
-        match self.get("WU_NATIVE_TIMEOUT") {
+        match self.get(TIMEOUT) {
             None => Ok(default),
             Some(v) => match v.trim().parse::<f64>() {
                 Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),

@@ -20,15 +20,46 @@ use crate::secret::Secret;
 pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 const USER_AGENT: &str = concat!("wu_native/", env!("CARGO_PKG_VERSION"));
 
+/// Longest a connection attempt may take, whatever the total timeout.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Attempts for a request that failed in a way worth repeating.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// Longest pause between attempts, even when a panel asks for more.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    pub tls: TlsSettings,
+}
+
+/// How panel certificates are checked. The system trust store always
+/// applies; `WU_NATIVE_CA_FILE` adds to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct TlsSettings {
+    pub extra_ca_file: Option<String>,
+    /// `WU_NATIVE_SSL_VERIFY` false: accept any certificate (reported as a warning).
+    pub skip_verify: bool,
 }
 
 impl HttpSettings {
     pub fn with_timeout(timeout: Duration) -> Self {
-        HttpSettings { connect_timeout: timeout.min(Duration::from_secs(10)), timeout }
+        HttpSettings { connect_timeout: timeout.min(MAX_CONNECT_TIMEOUT), timeout, tls: TlsSettings::default() }
+    }
+
+    /// The timeout (`WU_NATIVE_TIMEOUT` or the provider's default) and the
+    /// TLS settings (`WU_NATIVE_CA_FILE`, `WU_NATIVE_SSL_VERIFY`) of one provider.
+    pub fn from_values(values: &crate::config::Values, default_timeout: Duration) -> Result<Self, ProviderError> {
+        let mut settings = HttpSettings::with_timeout(values.timeout(default_timeout)?);
+        settings.tls = TlsSettings {
+            extra_ca_file: values.get(crate::config::CA_FILE).map(str::to_string),
+            skip_verify: !crate::config::parse_yes_no(
+                crate::config::SSL_VERIFY,
+                values.get(crate::config::SSL_VERIFY).unwrap_or("yes"),
+            )?,
+        };
+        Ok(settings)
     }
 }
 
@@ -64,11 +95,16 @@ pub struct Request {
     /// Form fields whose values are secrets; kept apart so `Debug` of the
     /// request never shows them.
     pub secret_fields: Vec<(String, Secret)>,
+    /// Whether sending it twice does no harm, so a transient failure after
+    /// it may have reached the panel can be retried. Reads and deletes are;
+    /// providers mark the writes whose repetition the panel reports harmlessly.
+    pub retry_safe: bool,
 }
 
 impl Request {
     pub fn new(method: Method, url: Url) -> Self {
-        Request { method, url, auth: Auth::None, body: Body::Empty, secret_fields: Vec::new() }
+        let retry_safe = matches!(method, Method::Get | Method::Delete);
+        Request { method, url, auth: Auth::None, body: Body::Empty, secret_fields: Vec::new(), retry_safe }
     }
 }
 
@@ -118,21 +154,89 @@ fn client_for(settings: &HttpSettings) -> Result<reqwest::blocking::Client, Prov
     if let Some(client) = cache.clients.get(settings) {
         return Ok(client.clone());
     }
-    let client = reqwest::blocking::Client::builder()
+    let mut builder = reqwest::blocking::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.timeout)
         .pool_idle_timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(path) = &settings.tls.extra_ca_file {
+        for certificate in read_ca_file(path)? {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    if settings.tls.skip_verify {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    let client = builder
         .build()
         .map_err(|e| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {}", chain(&e))))?;
     cache.clients.insert(settings.clone(), client.clone());
     Ok(client)
 }
 
-/// Sends one request and reads at most `MAX_BODY_BYTES` of the answer.
+fn read_ca_file(path: &str) -> Result<Vec<reqwest::Certificate>, ProviderError> {
+    let name = crate::config::CA_FILE;
+    let pem = std::fs::read(path).map_err(|e| {
+        ProviderError::config(format!("{name} '{}' cannot be read: {e}", crate::domain::printable(path)))
+    })?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| ProviderError::config(format!("{name} '{}' is not a PEM certificate file: {e}", crate::domain::printable(path))))?;
+    if certificates.is_empty() {
+        return Err(ProviderError::config(format!("{name} '{}' holds no PEM certificate", crate::domain::printable(path))));
+    }
+    Ok(certificates)
+}
+
+/// Sends one request, repeating it (at most `MAX_ATTEMPTS` times, with
+/// capped exponential backoff) only after a transient failure: a connection
+/// refused or reset, or a 502, 503, 504 or 429 (honouring `Retry-After`).
+/// A refused login is never repeated: Hestia bans an address after five.
 pub fn send(request: &Request, settings: &HttpSettings) -> Result<Response, ProviderError> {
-    let client = client_for(settings)?;
+    let mut attempt = 1;
+    loop {
+        let outcome = send_once(request, settings);
+        let pause = match &outcome {
+            Ok(response) if request.retry_safe && matches!(response.status, 429 | 502 | 503 | 504) => {
+                Some(retry_after(response).unwrap_or_else(|| backoff(attempt)))
+            }
+            Err(failure) if failure.retryable(request) => Some(backoff(attempt)),
+            _ => None,
+        };
+        match pause {
+            Some(pause) if attempt < MAX_ATTEMPTS => {
+                std::thread::sleep(pause.min(MAX_BACKOFF));
+                attempt += 1;
+            }
+            _ => return outcome.map_err(|f| f.error),
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(200u64 << (attempt - 1).min(5)).min(MAX_BACKOFF)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from APIs; ignored).
+fn retry_after(response: &Response) -> Option<Duration> {
+    response.header("Retry-After")?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A failed attempt, with what is known about whether the panel saw it.
+struct Failure {
+    error: ProviderError,
+    /// The connection never opened: the panel cannot have seen the request.
+    unsent: bool,
+}
+
+impl Failure {
+    fn retryable(&self, request: &Request) -> bool {
+        self.error.kind == ErrorKind::Transport && (self.unsent || request.retry_safe)
+    }
+}
+
+fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Failure> {
+    let client = client_for(settings).map_err(|error| Failure { error, unsent: true })?;
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -162,7 +266,9 @@ pub fn send(request: &Request, settings: &HttpSettings) -> Result<Response, Prov
             .body(value.to_string()),
     };
 
-    let response = builder.send().map_err(|e| transport_error(&e, &request.url, settings))?;
+    let response = builder
+        .send()
+        .map_err(|e| Failure { unsent: e.is_connect(), error: transport_error(&e, &request.url, settings) })?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -173,13 +279,16 @@ pub fn send(request: &Request, settings: &HttpSettings) -> Result<Response, Prov
     response
         .take(MAX_BODY_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_error(&e, &request.url, settings))?;
+        .map_err(|e| Failure { unsent: false, error: read_error(&e, &request.url, settings) })?;
     if bytes.len() as u64 > MAX_BODY_BYTES {
-        return Err(ProviderError::new(
-            ErrorKind::Api,
-            format!("{} answered with more than {} MiB; refusing to read it", host_of(&request.url), MAX_BODY_BYTES >> 20),
-        )
-        .with_status(status));
+        return Err(Failure {
+            unsent: false,
+            error: ProviderError::new(
+                ErrorKind::Api,
+                format!("{} answered with more than {} MiB; refusing to read it", host_of(&request.url), MAX_BODY_BYTES >> 20),
+            )
+            .with_status(status),
+        });
     }
     Ok(Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
 }
@@ -229,7 +338,7 @@ fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings) -> 
         return ProviderError::new(
             ErrorKind::Tls,
             format!(
-                "the TLS certificate of {} was refused ({detail}); the panel needs a certificate this server trusts (a self-signed one is refused)",
+                "the TLS certificate of {} was refused ({detail}); if the panel uses its own or a self-signed certificate, set WU_NATIVE_CA_FILE to a PEM file of it (or of its CA)",
                 host_of(url)
             ),
         );

@@ -50,6 +50,9 @@ pub struct ProviderResult {
     pub ok: bool,
     pub changes: Vec<Change>,
     pub error: Option<ProviderError>,
+    /// Conditions the caller should know about although the call succeeded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +70,8 @@ pub struct ConnectionResult {
     pub ok: bool,
     pub message: String,
     pub error: Option<ProviderError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +115,7 @@ pub fn run(
             ok: applied.error.is_none(),
             changes: applied.changes,
             error: applied.error.map(|e| redacted(e, &redactor)),
+            warnings: warnings(values),
         });
     }
     Ok(OperationResult {
@@ -155,6 +161,22 @@ fn change(provider: &dyn Provider, operation: Operation, names: &[HostName]) -> 
         })
         .collect();
     Applied { changes, error: applied.error }
+}
+
+/// What a result must say about how it was obtained.
+fn warnings(values: &Values) -> Vec<String> {
+    let skip_verify = values
+        .get(crate::config::SSL_VERIFY)
+        .is_some_and(|v| crate::config::parse_yes_no(crate::config::SSL_VERIFY, v) == Ok(false));
+    if skip_verify {
+        vec![format!(
+            "{} is false: the panel's TLS certificate was not verified, so the connection could be intercepted; use {} instead",
+            crate::config::SSL_VERIFY,
+            crate::config::CA_FILE
+        )]
+    } else {
+        vec![]
+    }
 }
 
 fn redacted(mut e: ProviderError, redactor: &Redactor) -> ProviderError {
@@ -236,10 +258,16 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
     values.add_secrets_to(&mut redactor);
     let outcome = (spec.build)(&values, &Options::default()).and_then(|p| p.test_connection());
     Ok(match outcome {
-        Ok(()) => ConnectionResult { provider: id.to_string(), ok: true, message: ACCESS_AUTHORIZED.to_string(), error: None },
+        Ok(()) => ConnectionResult {
+            provider: id.to_string(),
+            ok: true,
+            message: ACCESS_AUTHORIZED.to_string(),
+            error: None,
+            warnings: warnings(&values),
+        },
         Err(e) => {
             let e = redacted(e, &redactor);
-            ConnectionResult { provider: id.to_string(), ok: false, message: e.message.clone(), error: Some(e) }
+            ConnectionResult { provider: id.to_string(), ok: false, message: e.message.clone(), error: Some(e), warnings: warnings(&values) }
         }
     })
 }

@@ -13,6 +13,11 @@ fn not_found(what: &str) -> HttpResponse {
     error(404, "not_found", &format!("{what} not found"))
 }
 
+/// The panel keeps a website's primary domain until another one is made primary.
+fn primary_refused() -> HttpResponse {
+    error(400, "primary_domain", "The primary domain cannot be removed; make another domain primary first")
+}
+
 fn method_not_allowed() -> HttpResponse {
     error(405, "method_not_allowed", "Method not allowed on this resource")
 }
@@ -120,6 +125,7 @@ fn delete_server_domain(st: &mut EnhanceState, id: &str, domain_id: &str) -> Htt
         return not_found("Server");
     };
     match server.domains.iter().position(|d| d.domain_id == domain_id) {
+        Some(pos) if server.domains[pos].is_primary => primary_refused(),
         Some(pos) => {
             server.domains.remove(pos);
             HttpResponse::empty(204)
@@ -188,6 +194,7 @@ fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &
         return not_found("Website");
     };
     match site.domains.iter().position(|d| d.domain_id == domain_id) {
+        Some(pos) if site.domains[pos].mapping_kind == "primary" => primary_refused(),
         Some(pos) => {
             site.domains.remove(pos);
             HttpResponse::empty(204)

@@ -115,3 +115,18 @@ fn servers_are_listed_with_a_total_and_honour_offset_and_limit() {
     let paged = enhance(&sb, "GET", "/api/servers?offset=1&limit=5", "");
     assert_eq!(paged.json(), json!({"items": [], "total": 1}));
 }
+
+#[test]
+fn the_primary_domain_of_a_server_or_website_cannot_be_deleted() {
+    let sb = Sandbox::start();
+    let paths = [
+        format!("/api/servers/{SERVER}/domains/00000000-0000-4000-8000-0000000000d1"),
+        format!("/api/orgs/{ORG}/websites/{SITE}/domains/00000000-0000-4000-8000-0000000000d2"),
+    ];
+    for path in paths {
+        let r = enhance(&sb, "DELETE", &path, "");
+        assert_eq!((r.status, r.json()["code"].as_str()), (400, Some("primary_domain")), "{path}");
+    }
+    assert_eq!(sb.enhance_server_domains(SERVER), vec!["network.example"]);
+    assert_eq!(sb.enhance_website_domains(ORG, SITE), vec!["network.example"]);
+}

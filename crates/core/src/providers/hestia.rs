@@ -125,7 +125,7 @@ impl Hestia {
         // Hestia stores web domains without a leading www.
         let web_domain = web_domain.as_str().strip_prefix("www.").unwrap_or(web_domain.as_str()).to_string();
         let restart = parse_yes_no(RESTART, values.get(RESTART).unwrap_or("yes"))?;
-        let http = HttpSettings::with_timeout(values.timeout(SPEC.default_timeout)?);
+        let http = HttpSettings::from_values(values, SPEC.default_timeout)?;
         Ok(Box::new(Hestia { endpoint, credentials, account, web_domain, restart, http }))
     }
 
@@ -152,6 +152,9 @@ impl Hestia {
         let mut request = Request::new(Method::Post, self.endpoint.clone());
         request.body = Body::Form(fields);
         request.secret_fields = secret_fields;
+        // Repeating any command used here is harmless: a repeated add answers
+        // "exists" and a repeated delete "doesn't exist", both handled below.
+        request.retry_safe = true;
         request
     }
 

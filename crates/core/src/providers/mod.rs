@@ -16,7 +16,7 @@ use crate::error::ProviderError;
 use crate::ops::Options;
 
 /// Every provider wu_native supports, in the order they are listed to users.
-pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC];
+pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC, &enhance::SPEC, &serverpilot::SPEC];
 
 pub fn find(id: &str) -> Option<&'static ProviderSpec> {
     REGISTRY.iter().copied().find(|spec| spec.id == id)
@@ -98,11 +98,17 @@ pub enum Action {
 pub struct Change {
     pub name: String,
     pub action: Action,
+    /// The panel's id for the job that makes the change (ServerPilot's `actionid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<String>,
+    /// That job's last known status (`open`, `success`, `error`), when it was waited for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_status: Option<String>,
 }
 
 impl Change {
     pub fn new(name: &HostName, action: Action) -> Self {
-        Change { name: name.to_string(), action }
+        Change { name: name.to_string(), action, action_id: None, action_status: None }
     }
 }
 
