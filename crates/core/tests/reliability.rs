@@ -1,0 +1,141 @@
+//! Transport behaviour shared by every provider: retries of transient
+//! failures only, timeouts, bounded reads, TLS settings reported.
+
+use std::time::{Duration, Instant};
+
+use wu_native_core::ops::{self, Operation, OperationResult, Options};
+use wu_native_core::{ErrorKind, MapSource, WwwRule};
+use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
+
+fn hestia(sb: &Sandbox) -> MapSource {
+    MapSource::new([
+        ("WU_HESTIA_API_URL", sb.url()),
+        ("WU_HESTIA_API_USER", "admin".into()),
+        ("WU_HESTIA_API_PASSWORD", "sandbox-admin-password".into()),
+        ("WU_HESTIA_ACCOUNT", "admin".into()),
+        ("WU_HESTIA_WEB_DOMAIN", "network.example".into()),
+    ])
+}
+
+fn add(config: &MapSource) -> OperationResult {
+    let options = Options { www: WwwRule::Never, ..Options::default() };
+    ops::run(Operation::AddDomain, "customer.example", 2, &options, config).unwrap()
+}
+
+#[test]
+fn transient_answers_are_retried_until_one_succeeds() {
+    for status in [502, 503, 504, 429] {
+        let sb = Sandbox::start();
+        sb.set_fault(Fault::status(status).for_panel(Panel::Hestia).times(2));
+        let result = add(&hestia(&sb));
+        assert!(result.ok, "{status}: {result:?}");
+        // Two refused listings, the listing that worked, the add.
+        assert_eq!(sb.requests_to(Panel::Hestia).len(), 4, "{status}");
+        assert_eq!(sb.hestia_aliases("admin", "network.example"), vec!["www.network.example", "customer.example"]);
+    }
+}
+
+#[test]
+fn a_panel_that_stays_unavailable_is_tried_three_times_then_reported() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::status(503).for_panel(Panel::Hestia).with_body("maintenance"));
+    let result = add(&hestia(&sb));
+    let error = result.results[0].error.as_ref().unwrap();
+    assert_eq!(error.kind, ErrorKind::Http, "{}", error.message);
+    assert_eq!(error.http_status, Some(503));
+    assert_eq!(sb.requests_to(Panel::Hestia).len(), 3);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::status(429).for_panel(Panel::Hestia).with_header("Retry-After", "1").times(1));
+    let started = Instant::now();
+    assert!(add(&hestia(&sb)).ok);
+    assert!(started.elapsed() >= Duration::from_millis(950), "waited {:?}", started.elapsed());
+}
+
+#[test]
+fn answers_that_are_not_transient_are_never_repeated() {
+    type Setup = fn(&Sandbox, &mut MapSource);
+    let cases: Vec<(&str, Setup)> = vec![
+        ("refused login", |_, c| c.set("WU_HESTIA_API_PASSWORD", "wrong")),
+        ("server error", |sb, _| sb.set_fault(Fault::status(500).for_panel(Panel::Hestia))),
+        ("not found", |sb, _| sb.set_fault(Fault::status(404).for_panel(Panel::Hestia))),
+        ("garbage", |sb, _| sb.set_fault(Fault::new(FaultMode::Garbage).for_panel(Panel::Hestia))),
+    ];
+    for (case, setup) in cases {
+        let sb = Sandbox::start();
+        let mut config = hestia(&sb);
+        setup(&sb, &mut config);
+        assert!(!add(&config).ok, "{case}");
+        assert_eq!(sb.requests_to(Panel::Hestia).len(), 1, "{case}");
+    }
+}
+
+#[test]
+fn a_connection_reset_is_retried() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::new(FaultMode::Reset).for_panel(Panel::Hestia).times(1));
+    let result = add(&hestia(&sb));
+    assert!(result.ok, "{result:?}");
+    assert_eq!(sb.requests_to(Panel::Hestia).len(), 3);
+}
+
+#[test]
+fn a_refused_connection_is_tried_three_times_within_a_second_and_a_half() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let sb = Sandbox::start();
+    let mut config = hestia(&sb);
+    config.set("WU_HESTIA_API_URL", &format!("http://127.0.0.1:{port}"));
+    let started = Instant::now();
+    let error = add(&config).results[0].error.clone().unwrap();
+    assert_eq!(error.kind, ErrorKind::Transport);
+    assert!(error.message.contains(&format!("127.0.0.1:{port}")), "{}", error.message);
+    // Backoff 200 ms + 400 ms between three attempts.
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(550) && took < Duration::from_millis(1500), "took {took:?}");
+}
+
+#[test]
+fn an_oversized_answer_is_refused_as_an_api_error() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::new(FaultMode::Oversize).for_panel(Panel::Hestia).with_size(9 << 20));
+    let error = add(&hestia(&sb)).results[0].error.clone().unwrap();
+    assert_eq!(error.kind, ErrorKind::Api, "{}", error.message);
+    assert!(error.message.contains("MiB"), "{}", error.message);
+}
+
+#[test]
+fn skipping_certificate_checks_is_reported_as_a_warning_in_every_result() {
+    let sb = Sandbox::start();
+    let mut config = hestia(&sb);
+    config.set("WU_NATIVE_SSL_VERIFY", "false");
+    let result = add(&config);
+    assert!(result.ok);
+    assert!(result.results[0].warnings.iter().any(|w| w.contains("WU_NATIVE_SSL_VERIFY")), "{result:?}");
+    let test = ops::test_connection("hestia", &config).unwrap();
+    assert!(test.warnings.iter().any(|w| w.contains("WU_NATIVE_SSL_VERIFY")));
+
+    let verified = add(&hestia(&sb));
+    assert!(verified.results[0].warnings.is_empty());
+}
+
+#[test]
+fn an_unreadable_ca_file_is_a_config_error_naming_the_constant() {
+    let sb = Sandbox::start();
+    let dir = std::env::temp_dir().join(format!("wu-native-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_pem = dir.join("not.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    for path in [dir.join("missing.pem"), not_pem] {
+        let mut config = hestia(&sb);
+        config.set("WU_NATIVE_CA_FILE", path.to_str().unwrap());
+        let error = add(&config).results[0].error.clone().unwrap();
+        assert_eq!(error.kind, ErrorKind::Config, "{}", error.message);
+        assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}", error.message);
+    }
+    assert!(sb.requests().is_empty());
+}
