@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps build test test-rust test-php demo install readme clean
+.PHONY: all deps build test test-rust test-php test-wp demo install readme clean
 
 all: build
 
@@ -17,13 +17,17 @@ build: deps
 	@echo "==> built $(EXT)"
 
 ## Rust tests of the core and the sandbox, then PHPUnit against the built extension.
-test: build test-rust test-php
+test: build test-rust test-php test-wp
 
 test-rust:
 	$(CARGO) test --release -p wu_native_core -p wu_sandbox
 
 test-php:
 	@scripts/test-php.sh
+
+## The WordPress glue (php/) in a real multisite: Debian's wordpress + MariaDB, the sandbox panel.
+test-wp: build
+	@scripts/wp-test.sh
 
 ## Build, start the sandbox, map and unmap customer.example through the extension.
 demo: build

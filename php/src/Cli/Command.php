@@ -1,0 +1,236 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WuNative\Cli;
+
+use WuNative\IntegrationLog;
+use WuNative\NativeProviders;
+use WuNative\NetworkSettings;
+use WuNative\ResultText;
+use WP_CLI;
+
+/**
+ * Checks and drives the hosting panels through the wu_native extension.
+ *
+ * ## EXAMPLES
+ *
+ *     wp wu-native status
+ *     wp wu-native test hestia
+ *     wp wu-native add-domain customer.com --site=2
+ *     wp wu-native remove-domain customer.com --site=2 --www=never
+ */
+final class Command
+{
+    private const FORMATS = ['table', 'json'];
+
+    /**
+     * Lists the supported providers: configured or not, the constants still
+     * missing, and whether the network's domain hooks use wu_native for it.
+     *
+     * ## OPTIONS
+     *
+     * [--format=<format>]
+     * : table or json.
+     * ---
+     * default: table
+     * options:
+     *   - table
+     *   - json
+     * ---
+     */
+    public function status(array $args, array $assoc): void
+    {
+        $format = $this->format($assoc);
+        $this->requireExtension();
+        $rows = [];
+        foreach (NativeProviders::statuses() as $status) {
+            $rows[] = [
+                'provider' => $status['id'],
+                'title' => $status['title'],
+                'configured' => $this->flag($status['configured'], $format),
+                'missing' => $format === 'json' ? $status['missing'] : implode(', ', $status['missing']),
+                'enabled' => $this->flag($status['enabled'], $format),
+            ];
+        }
+        foreach (NativeProviders::unsupportedInConstant() as $id) {
+            WP_CLI::warning("WU_NATIVE_PROVIDERS names '$id', which wu_native does not support: its domain hooks will fail");
+        }
+        if ($format === 'table') {
+            WP_CLI::log('wu_native ' . wu_native_version());
+        }
+        WP_CLI\Utils\format_items($format, $rows, ['provider', 'title', 'configured', 'missing', 'enabled']);
+    }
+
+    /**
+     * Checks that a provider's panel accepts the configured credentials.
+     *
+     * ## OPTIONS
+     *
+     * <provider>
+     * : hestia, enhance or serverpilot.
+     *
+     * [--format=<format>]
+     * : table or json.
+     */
+    public function test(array $args, array $assoc): void
+    {
+        $format = $this->format($assoc);
+        $this->requireExtension();
+        $provider = (string) ($args[0] ?? '');
+        if ($provider === '') {
+            WP_CLI::error('name the provider to test, e.g. wp wu-native test hestia');
+        }
+        try {
+            $result = wu_native_test_connection($provider);
+        } catch (\RuntimeException $e) {
+            WP_CLI::error($e->getMessage());
+        }
+        if ($format === 'json') {
+            WP_CLI::line((string) json_encode($result, JSON_UNESCAPED_SLASHES));
+        }
+        if (!$result['ok']) {
+            WP_CLI::error($provider . ': ' . ResultText::error($result['error']));
+        }
+        if ($format === 'table') {
+            WP_CLI::success($provider . ': ' . $result['message']);
+        }
+    }
+
+    /**
+     * Makes the panels serve a domain (and its www. name, by the network's rule).
+     *
+     * ## OPTIONS
+     *
+     * <domain>
+     * : The domain to add.
+     *
+     * [--site=<id>]
+     * : The site the domain is mapped to (for the log).
+     *
+     * [--provider=<ids>]
+     * : Comma list of providers; default: the ones the network's hooks use.
+     *
+     * [--www=<rule>]
+     * : always, main_only or never; default: the network's setting.
+     *
+     * [--format=<format>]
+     * : table or json.
+     *
+     * @subcommand add-domain
+     */
+    public function add_domain(array $args, array $assoc): void
+    {
+        $this->change('wu_native_add_domain', $args, $assoc);
+    }
+
+    /**
+     * Makes the panels forget a domain (and its www. name, by the network's rule).
+     *
+     * ## OPTIONS
+     *
+     * <domain>
+     * : The domain to remove.
+     *
+     * [--site=<id>]
+     * : The site the domain was mapped to (for the log).
+     *
+     * [--provider=<ids>]
+     * : Comma list of providers; default: the ones the network's hooks use.
+     *
+     * [--www=<rule>]
+     * : always, main_only or never; default: the network's setting.
+     *
+     * [--format=<format>]
+     * : table or json.
+     *
+     * @subcommand remove-domain
+     */
+    public function remove_domain(array $args, array $assoc): void
+    {
+        $this->change('wu_native_remove_domain', $args, $assoc);
+    }
+
+    private function change(string $function, array $args, array $assoc): void
+    {
+        $format = $this->format($assoc);
+        $this->requireExtension();
+        $domain = (string) ($args[0] ?? '');
+        if ($domain === '') {
+            WP_CLI::error('name the domain, e.g. customer.com');
+        }
+        $site = (string) ($assoc['site'] ?? '0');
+        if (preg_match('/^[0-9]+$/', $site) !== 1) {
+            WP_CLI::error("--site must be a site id, not '$site'");
+        }
+        $options = ['providers' => $this->providers($assoc)];
+        $www = $assoc['www'] ?? NetworkSettings::wwwRule();
+        if ($www !== null) {
+            if (!in_array($www, NetworkSettings::WWW_RULES, true)) {
+                WP_CLI::error("--www must be one of always, main_only, never, not '$www'");
+            }
+            $options['www'] = $www;
+        }
+        try {
+            $result = $function($domain, (int) $site, $options);
+        } catch (\RuntimeException | \ValueError $e) {
+            WP_CLI::error($e->getMessage());
+        }
+        IntegrationLog::result($result);
+
+        $rows = [];
+        foreach ($result['results'] as $outcome) {
+            foreach ($outcome['changes'] as $change) {
+                $rows[] = ['provider' => $outcome['provider'], 'name' => $change['name'], 'action' => $change['action'], 'error' => ''];
+            }
+            if (!$outcome['ok']) {
+                $rows[] = ['provider' => $outcome['provider'], 'name' => $result['domain'], 'action' => 'failed', 'error' => ResultText::error($outcome['error'])];
+            }
+        }
+        WP_CLI\Utils\format_items($format, $rows, ['provider', 'name', 'action', 'error']);
+        if (!$result['ok']) {
+            WP_CLI::error('could not ' . ResultText::subject($result) . ': ' . ResultText::failures($result));
+        }
+        if ($format === 'table') {
+            WP_CLI::success(ucfirst(ResultText::subject($result)) . ' done on ' . implode(', ', array_column($result['results'], 'provider')) . '.');
+        }
+    }
+
+    /** @return list<string> */
+    private function providers(array $assoc): array
+    {
+        if (isset($assoc['provider'])) {
+            $providers = NativeProviders::fromConstant((string) $assoc['provider']);
+            if ($providers === []) {
+                WP_CLI::error('--provider is empty');
+            }
+            return $providers;
+        }
+        $providers = NativeProviders::ids();
+        if ($providers === []) {
+            WP_CLI::error('no provider is enabled for wu_native: enable one in Ultimate Multisite\'s integrations, define WU_NATIVE_PROVIDERS, or pass --provider=');
+        }
+        return $providers;
+    }
+
+    private function format(array $assoc): string
+    {
+        $format = (string) ($assoc['format'] ?? 'table');
+        if (!in_array($format, self::FORMATS, true)) {
+            WP_CLI::error("--format must be table or json, not '$format'");
+        }
+        return $format;
+    }
+
+    private function requireExtension(): void
+    {
+        if (!extension_loaded('wu_native')) {
+            WP_CLI::error('the wu_native PHP extension is not loaded in this PHP (php --ri wu_native); see the wu_native README');
+        }
+    }
+
+    private function flag(bool $value, string $format): bool|string
+    {
+        return $format === 'json' ? $value : ($value ? 'yes' : 'no');
+    }
+}

@@ -1,0 +1,32 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WuNative;
+
+/** Entry point of the mu-plugin: wires the hooks, the notice and WP-CLI. */
+final class Plugin
+{
+    /** Runs after Ultimate Multisite 2.5+ registered its handlers (plugins_loaded, 12). */
+    public const TAKE_OVER_PRIORITY = 20;
+
+    private static bool $booted = false;
+
+    public static function boot(): void
+    {
+        // Composer and the mu-plugin may both load us; hooks must be added once.
+        if (self::$booted) {
+            return;
+        }
+        self::$booted = true;
+        if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
+            \WP_CLI::add_command('wu-native', Cli\Command::class);
+        }
+        if (!extension_loaded('wu_native')) {
+            // The plugin's own PHP integrations keep working untouched.
+            add_action('network_admin_notices', [MissingExtensionNotice::class, 'render']);
+            return;
+        }
+        add_action('plugins_loaded', [DomainHooks::class, 'takeOver'], self::TAKE_OVER_PRIORITY);
+    }
+}

@@ -1,0 +1,136 @@
+<?php
+declare(strict_types=1);
+
+namespace WuNative\Tests;
+
+use WuNative\Tests\Support\TestCase;
+
+/** Enhance and ServerPilot through PHP, and several providers in one call. */
+final class ProvidersTest extends TestCase
+{
+    private function enhanceDomains(bool $website): array
+    {
+        $enhance = $this->sandbox->state()['enhance'];
+        return $website
+            ? array_column($enhance['orgs'][self::ENHANCE_ORG]['websites'][self::ENHANCE_WEBSITE]['domains'], 'domain')
+            : array_column($enhance['servers'][self::ENHANCE_SERVER]['domains'], 'domainName');
+    }
+
+    public static function enhanceModes(): array
+    {
+        return ['server mode' => [false], 'website mode' => [true]];
+    }
+
+    /** @dataProvider enhanceModes */
+    public function test_enhance_adds_and_removes_a_mapping_in_either_mode(bool $website): void
+    {
+        $constants = $this->enhance($website);
+        $added = $this->call($constants, 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertTrue($added['ok'], json_encode($added));
+        $this->assertSame(['added', 'added'], array_column($added['results'][0]['changes'], 'action'));
+        $this->assertSame(['network.example', 'customer.example', 'www.customer.example'], $this->enhanceDomains($website));
+
+        $posts = array_values(array_filter($this->sandbox->requests('enhance'), fn ($r) => $r['method'] === 'POST'));
+        $this->assertSame('Bearer sandbox-enhance-token', $posts[0]['headers']['authorization']);
+        $this->assertSame($website ? ['domain' => 'customer.example'] : 'customer.example', $posts[0]['json']);
+
+        $removed = $this->call($constants, 'return wu_native_remove_domain("customer.example", 2);');
+        $this->assertSame(['removed', 'removed'], array_column($removed['results'][0]['changes'], 'action'));
+        $this->assertSame(['network.example'], $this->enhanceDomains($website));
+
+        $this->assertSame(
+            ['ok' => true, 'message' => 'Access Authorized'],
+            array_intersect_key($this->call($constants, 'return wu_native_test_connection("enhance");'), ['ok' => 1, 'message' => 1]),
+        );
+    }
+
+    public function test_enhance_reports_which_mode_its_constants_select(): void
+    {
+        $both = $this->enhance(true, ['WU_ENHANCE_SERVER_ID' => self::ENHANCE_SERVER]);
+        $enhance = $this->call($both, 'return array_values(array_filter(wu_native_providers(), fn ($p) => $p["id"] === "enhance"))[0];');
+        $this->assertTrue($enhance['configured']);
+        $this->assertSame('website', $enhance['mode']);
+        $server = $this->call($this->enhance(false), 'return array_values(array_filter(wu_native_providers(), fn ($p) => $p["id"] === "enhance"))[0];');
+        $this->assertSame('server', $server['mode']);
+    }
+
+    public function test_enhance_missing_server_id_is_named(): void
+    {
+        $constants = $this->enhance(false);
+        unset($constants['WU_ENHANCE_SERVER_ID']);
+        $run = $this->runPhp($constants, 'return wu_native_add_domain("customer.example", 2, ["providers" => ["enhance"]]);');
+        $this->assertSame('WuNative\\ConfigException', $run['exception']['class']);
+        $this->assertStringContainsString('WU_ENHANCE_SERVER_ID', $run['exception']['message']);
+    }
+
+    public function test_serverpilot_sends_the_whole_list_and_reports_the_action(): void
+    {
+        $added = $this->call($this->serverpilot(), 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertTrue($added['ok'], json_encode($added));
+        $change = $added['results'][0]['changes'][0];
+        $this->assertSame('customer.example', $change['name']);
+        $this->assertSame('added', $change['action']);
+        $this->assertIsString($change['action_id']);
+
+        $update = array_values(array_filter($this->sandbox->requests('serverpilot'), fn ($r) => $r['method'] === 'POST' && $r['path'] === '/v1/apps/' . self::SERVERPILOT_APP))[0];
+        $this->assertSame('Basic ' . base64_encode('cid_sandbox:sandbox-serverpilot-key'), $update['headers']['authorization']);
+        $this->assertSame(['domains'], array_keys($update['json']));
+        $this->assertTrue(array_is_list($update['json']['domains']));
+        $this->assertEqualsCanonicalizing(
+            ['network.example', 'www.network.example', 'customer.example', 'www.customer.example'],
+            $update['json']['domains'],
+        );
+
+        $removed = $this->call($this->serverpilot(), 'return wu_native_remove_domain("customer.example", 2);');
+        $this->assertTrue($removed['ok']);
+        $last = array_values(array_filter($this->sandbox->requests('serverpilot'), fn ($r) => $r['method'] === 'POST'));
+        $this->assertTrue(array_is_list(end($last)['json']['domains']), 'a removal sends a JSON array, never an object');
+    }
+
+    public function test_serverpilot_wait_option_reports_the_final_action_status(): void
+    {
+        $result = $this->call($this->serverpilot(), 'return wu_native_add_domain("customer.example", 2, ["wait" => 5, "www" => "never"]);');
+        $this->assertSame('success', $result['results'][0]['changes'][0]['action_status']);
+    }
+
+    public function test_every_configured_provider_acts_in_registry_order(): void
+    {
+        $constants = $this->hestia() + $this->enhance(false) + $this->serverpilot();
+        $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["www" => "never"]);');
+        $this->assertTrue($result['ok']);
+        $this->assertSame(['hestia', 'enhance', 'serverpilot'], array_column($result['results'], 'provider'));
+        $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
+        $this->assertContains('customer.example', $this->enhanceDomains(false));
+    }
+
+    public function test_one_provider_failing_does_not_stop_the_others(): void
+    {
+        $constants = $this->hestia(['WU_HESTIA_API_PASSWORD' => 'wrong-password']) + $this->serverpilot();
+        $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["www" => "never"]);');
+        $this->assertFalse($result['ok']);
+        $this->assertSame([false, true], array_column($result['results'], 'ok'));
+        $this->assertSame('auth', $result['results'][0]['error']['kind']);
+        $this->assertContains('customer.example', $this->sandbox->state()['serverpilot']['apps'][self::SERVERPILOT_APP]['domains']);
+    }
+
+    public function test_the_providers_option_limits_the_call_to_the_named_ones(): void
+    {
+        $constants = $this->hestia() + $this->serverpilot();
+        $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["providers" => ["serverpilot"]]);');
+        $this->assertSame(['serverpilot'], array_column($result['results'], 'provider'));
+        $this->assertSame([], $this->sandbox->requests('hestia'));
+    }
+
+    public function test_no_secret_of_any_provider_reaches_a_result_or_output(): void
+    {
+        $constants = $this->hestia(['WU_HESTIA_API_PASSWORD' => 'wrong-password'])
+            + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => 'wrong-enhance-token'])
+            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => 'wrong-serverpilot-key']);
+        $run = $this->runPhp($constants, 'return [wu_native_add_domain("customer.example", 2), wu_native_test_connection("hestia"), wu_native_test_connection("enhance"), wu_native_test_connection("serverpilot"), wu_native_providers()];');
+        $all = json_encode($run);
+        foreach (['wrong-password', 'wrong-enhance-token', 'wrong-serverpilot-key'] as $secret) {
+            $this->assertStringNotContainsString($secret, $all);
+        }
+        $this->assertSame(['auth', 'auth', 'auth'], array_column(array_column($run['result'][0]['results'], 'error'), 'kind'));
+    }
+}

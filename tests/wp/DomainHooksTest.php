@@ -1,0 +1,138 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WuNative\WpTests;
+
+use WuNative\WpTests\Support\WordPressTestCase;
+
+/** Ultimate Multisite's domain hooks, handled natively against the sandbox's Hestia. */
+final class DomainHooksTest extends WordPressTestCase
+{
+    public function test_mapping_a_domain_adds_it_and_its_www_name_to_the_panel_in_one_command(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", ['constants' => $this->hestia()]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame(['www.network.example', 'customer.example', 'www.customer.example'], $this->sandbox->hestiaAliases());
+        $this->assertSame(['v-add-web-domain-alias customer.example,www.customer.example'], $this->sandbox->hestiaWrites());
+        $this->assertStringContainsString('INFO add customer.example (site 2): customer.example added, www.customer.example added', $this->wordpress->pluginLog('hestia'));
+    }
+
+    public function test_unmapping_a_domain_removes_both_names_from_the_panel(): void
+    {
+        $this->sandbox->setHestiaAliases(['www.network.example', 'customer.example', 'www.customer.example']);
+
+        $run = $this->wordpress->run("do_action('wu_remove_domain', 'customer.example', 2);", ['constants' => $this->hestia()]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame(['www.network.example'], $this->sandbox->hestiaAliases());
+        $this->assertStringContainsString('INFO remove customer.example (site 2): customer.example removed, www.customer.example removed', $this->wordpress->pluginLog('hestia'));
+    }
+
+    /** @dataProvider wwwSettings */
+    public function test_the_networks_www_setting_decides_which_names_are_added(string $setting, string $domain, array $added): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_domain', '$domain', 2);", [
+            'constants' => $this->hestia(),
+            'network' => ['wp-ultimo_settings' => ['auto_create_www_subdomain' => $setting]],
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame(array_merge(['www.network.example'], $added), $this->sandbox->hestiaAliases());
+    }
+
+    public static function wwwSettings(): array
+    {
+        return [
+            'always adds www to a domain' => ['always', 'customer.com', ['customer.com', 'www.customer.com']],
+            'always adds www to a subdomain' => ['always', 'shop.customer.com', ['shop.customer.com', 'www.shop.customer.com']],
+            'main_only adds www to a registrable domain' => ['main_only', 'customer.co.uk', ['customer.co.uk', 'www.customer.co.uk']],
+            'main_only adds no www to a subdomain' => ['main_only', 'shop.customer.com', ['shop.customer.com']],
+            'never adds no www' => ['never', 'customer.com', ['customer.com']],
+        ];
+    }
+
+    /** @dataProvider pluginVersions */
+    public function test_the_plugins_own_handler_is_detached_so_the_panel_is_called_once(string $version): void
+    {
+        $run = $this->wordpress->run(
+            "do_action('wu_add_domain', 'customer.example', 2); do_action('wu_remove_domain', 'customer.example', 2);",
+            ['constants' => $this->hestia(), 'network' => ['wu_test_plugin_version' => $version]],
+        );
+
+        $this->assertSucceeded($run);
+        $this->assertSame([], $run->standinCalls, 'the plugin\'s Hestia handler still ran');
+        $this->assertSame([
+            'v-add-web-domain-alias customer.example,www.customer.example',
+            'v-delete-web-domain-alias customer.example',
+            'v-delete-web-domain-alias www.customer.example',
+        ], $this->sandbox->hestiaWrites());
+    }
+
+    public static function pluginVersions(): array
+    {
+        return [
+            '2.5+ registers at plugins_loaded 12' => ['2.5'],
+            '2.4 registers at init, after the glue' => ['2.4'],
+        ];
+    }
+
+    public function test_handlers_of_providers_wu_native_does_not_take_over_stay_attached(): void
+    {
+        // ServerPilot is enabled in the plugin but has no constants: the plugin keeps it.
+        $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", [
+            'constants' => $this->hestia(),
+            'network' => ['wu_host_integrations_enabled' => ['hestia' => true, 'serverpilot' => true]],
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame(
+            [['class' => 'WP_Ultimo\Integrations\Providers\ServerPilot\ServerPilot_Domain_Mapping', 'method' => 'on_add_domain', 'domain' => 'customer.example', 'site_id' => 2]],
+            $run->standinCalls,
+        );
+        $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
+    }
+
+    public function test_an_integration_switched_off_in_the_plugin_is_not_taken_over(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", [
+            'constants' => $this->hestia(),
+            'network' => ['wu_host_integrations_enabled' => ['hestia' => false]],
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame(0, $this->sandbox->requestCount());
+    }
+
+    public function test_the_wu_native_providers_constant_takes_over_a_provider_the_plugin_has_not_enabled(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", [
+            'constants' => $this->hestia(['WU_NATIVE_PROVIDERS' => 'hestia']),
+            'network' => ['wu_host_integrations_enabled' => []],
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
+    }
+
+    public function test_an_empty_wu_native_providers_constant_leaves_every_provider_to_the_plugin(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", [
+            'constants' => $this->hestia(['WU_NATIVE_PROVIDERS' => '']),
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertCount(1, $run->standinCalls);
+        $this->assertSame(0, $this->sandbox->requestCount());
+    }
+
+    public function test_a_subdomain_site_needs_no_hestia_change_and_the_log_says_skipped(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_subdomain', 'shop.network.example', 2);", ['constants' => $this->hestia()]);
+
+        $this->assertSucceeded($run);
+        $this->assertSame([], $this->sandbox->hestiaWrites());
+        $this->assertStringContainsString('add subdomain shop.network.example (site 2): shop.network.example skipped', $this->wordpress->pluginLog('hestia'));
+    }
+}
