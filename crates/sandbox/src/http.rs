@@ -1,12 +1,28 @@
 //! A deliberately small HTTP/1.1 server layer. It is hand-written (rather than
 //! tiny_http) because the fault modes need control a framework hides: closing
-//! a connection without any answer, or holding it silent. One request per
-//! connection (`Connection: close`) keeps that control simple.
+//! a connection without any answer, or holding it silent. Requests on a connection
+//! are read and answered one at a time; after each, the connection either
+//! waits for the next (keep-alive) or is closed. The layer is generic
+//! over [`Transport`] so plain TCP and TLS share it.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
+
+/// A byte stream the server can answer on: plain TCP or TLS over TCP. The
+/// socket underneath is exposed for timeouts and shutdown.
+pub trait Transport: Read + Write + Send {
+    fn tcp(&self) -> &TcpStream;
+    /// Politely ends the session above TCP (TLS close_notify); plain TCP has none.
+    fn finish(&mut self) {}
+}
+
+impl Transport for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
 
 /// Largest request body accepted; bigger ones get 413.
 pub const MAX_BODY: usize = 1 << 20;
@@ -69,7 +85,8 @@ impl HttpResponse {
 
 /// What reading a request off the socket produced.
 pub enum ReadOutcome {
-    Request(HttpRequest),
+    /// The request, and whether the client is willing to keep the connection.
+    Request(HttpRequest, bool),
     /// Malformed or over limits: answer this and close.
     Reject(HttpResponse),
     /// Peer went away or timed out before sending a request.
@@ -80,11 +97,12 @@ fn find_head_end(buf: &[u8]) -> Option<usize> {
     buf.windows(4).position(|w| w == b"\r\n\r\n")
 }
 
-pub fn read_request(stream: &mut TcpStream) -> ReadOutcome {
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+/// Reads one request. `buf` holds bytes already received on this connection
+/// and keeps whatever follows the request (a pipelined next one).
+pub fn read_request<S: Read + Write + ?Sized>(stream: &mut S, buf: &mut Vec<u8>) -> ReadOutcome {
     let mut chunk = [0u8; 8192];
     let head_end = loop {
-        if let Some(pos) = find_head_end(&buf) {
+        if let Some(pos) = find_head_end(buf) {
             break pos;
         }
         if buf.len() > MAX_HEAD {
@@ -96,7 +114,7 @@ pub fn read_request(stream: &mut TcpStream) -> ReadOutcome {
         }
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut rest: Vec<u8> = buf[head_end + 4..].to_vec();
+    buf.drain(..head_end + 4);
 
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or("");
@@ -107,7 +125,7 @@ pub fn read_request(stream: &mut TcpStream) -> ReadOutcome {
         }
         _ => return ReadOutcome::Reject(HttpResponse::text(400, "Bad Request")),
     };
-    let _ = version;
+    let version = version.to_string();
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
@@ -140,8 +158,9 @@ pub fn read_request(stream: &mut TcpStream) -> ReadOutcome {
     let body = if chunked {
         if expects_continue {
             let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            let _ = stream.flush();
         }
-        match read_chunked(stream, &mut rest) {
+        match read_chunked(stream, buf) {
             Ok(b) => b,
             Err(r) => return r,
         }
@@ -157,24 +176,35 @@ pub fn read_request(stream: &mut TcpStream) -> ReadOutcome {
             },
         };
         // curl waits for this before sending large bodies.
-        if expects_continue && rest.len() < len {
+        if expects_continue && buf.len() < len {
             let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            let _ = stream.flush();
         }
-        while rest.len() < len {
+        while buf.len() < len {
             match stream.read(&mut chunk) {
                 Ok(0) | Err(_) => return ReadOutcome::Gone,
-                Ok(n) => rest.extend_from_slice(&chunk[..n]),
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
-        rest.truncate(len);
-        rest
+        buf.drain(..len).collect()
     };
 
-    ReadOutcome::Request(HttpRequest { method, path, query, headers, body })
+    let keep_alive = client_keeps_alive(&version, headers.get("connection").map(String::as_str));
+    ReadOutcome::Request(HttpRequest { method, path, query, headers, body }, keep_alive)
+}
+
+/// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 only when
+/// asked for `keep-alive`.
+fn client_keeps_alive(version: &str, connection: Option<&str>) -> bool {
+    let has = |token: &str| connection.map(|c| c.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))).unwrap_or(false);
+    if has("close") {
+        return false;
+    }
+    version != "HTTP/1.0" || has("keep-alive")
 }
 
 /// Decodes a chunked body, `pending` holding bytes already read.
-fn read_chunked(stream: &mut TcpStream, pending: &mut Vec<u8>) -> Result<Vec<u8>, ReadOutcome> {
+fn read_chunked<S: Read + ?Sized>(stream: &mut S, pending: &mut Vec<u8>) -> Result<Vec<u8>, ReadOutcome> {
     let mut body = Vec::new();
     let mut chunk = [0u8; 8192];
     let mut fill = |pending: &mut Vec<u8>| -> Result<(), ReadOutcome> {
@@ -202,8 +232,18 @@ fn read_chunked(stream: &mut TcpStream, pending: &mut Vec<u8>) -> Result<Vec<u8>
             .map_err(|_| ReadOutcome::Reject(HttpResponse::text(400, "Bad Request")))?;
         pending.drain(..line_end + 2);
         if size == 0 {
-            // Trailers are ignored; the request is complete for our purposes.
-            return Ok(body);
+            // Trailers are skipped, but consumed: the next request follows them.
+            loop {
+                if pending.starts_with(b"\r\n") {
+                    pending.drain(..2);
+                    return Ok(body);
+                }
+                if let Some(end) = find_head_end(pending) {
+                    pending.drain(..end + 4);
+                    return Ok(body);
+                }
+                fill(pending)?;
+            }
         }
         if body.len() + size > MAX_BODY {
             return Err(ReadOutcome::Reject(HttpResponse::text(413, "Payload Too Large")));
@@ -238,8 +278,8 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes the answer and closes the connection.
-pub fn write_response(stream: &mut TcpStream, resp: &HttpResponse, head_only: bool) {
+/// Writes the answer, then closes the connection unless `keep_alive`.
+pub fn write_response<S: Transport + ?Sized>(stream: &mut S, resp: &HttpResponse, head_only: bool, keep_alive: bool) {
     let mut out = Vec::with_capacity(resp.body.len() + 256);
     out.extend_from_slice(format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status)).as_bytes());
     let bodiless = resp.status == 204 || resp.status == 304 || resp.status < 200;
@@ -255,31 +295,37 @@ pub fn write_response(stream: &mut TcpStream, resp: &HttpResponse, head_only: bo
     if !bodiless {
         out.extend_from_slice(format!("Content-Length: {}\r\n", resp.body.len()).as_bytes());
     }
-    out.extend_from_slice(b"Connection: close\r\n\r\n");
+    out.extend_from_slice(if keep_alive { b"Connection: keep-alive\r\n\r\n" } else { b"Connection: close\r\n\r\n" });
     if !bodiless && !head_only {
         out.extend_from_slice(&resp.body);
     }
     let _ = stream.write_all(&out);
     let _ = stream.flush();
-    close_gracefully(stream);
+    if !keep_alive {
+        close_gracefully(stream);
+    }
 }
 
 /// Closes after draining what the client may still send, so the kernel does
 /// not turn the close into a reset that eats our answer.
-pub fn close_gracefully(stream: &mut TcpStream) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+pub fn close_gracefully<S: Transport + ?Sized>(stream: &mut S) {
+    stream.finish();
+    let mut tcp = stream.tcp();
+    let _ = tcp.shutdown(Shutdown::Write);
+    let _ = tcp.set_read_timeout(Some(Duration::from_millis(200)));
     let mut sink = [0u8; 4096];
     let mut drained = 0usize;
+    // Raw socket reads: for TLS these are records nobody needs decrypted.
     while drained < MAX_BODY * 2 {
-        match stream.read(&mut sink) {
+        match tcp.read(&mut sink) {
             Ok(0) | Err(_) => break,
             Ok(n) => drained += n,
         }
     }
 }
 
-/// Closes without answering anything.
-pub fn close_silently(stream: &mut TcpStream) {
-    let _ = stream.shutdown(Shutdown::Both);
+/// Closes without answering anything (over TLS, without close_notify, so
+/// the client sees a cut connection).
+pub fn close_silently<S: Transport + ?Sized>(stream: &mut S) {
+    let _ = stream.tcp().shutdown(Shutdown::Both);
 }

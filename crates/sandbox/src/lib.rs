@@ -8,16 +8,16 @@ pub mod hestia;
 pub mod http;
 pub mod serverpilot;
 pub mod state;
+pub mod tls;
 
-use http::{HttpRequest, HttpResponse, ReadOutcome};
+use http::{HttpRequest, HttpResponse, ReadOutcome, Transport};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -30,8 +30,14 @@ const RECORDED_RESPONSE_BYTES: usize = 2048;
 const LOG_MEMORY: usize = 10_000;
 /// Ceiling for the `oversize` fault so a typo cannot exhaust memory.
 const MAX_OVERSIZE: usize = 256 << 20;
-/// A silent client may hold a worker only this long.
+/// A client silent in the middle of a request (or before its first one) is
+/// dropped after this long.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default wait for the next request on a kept-alive connection.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; each has its own thread, so beyond this new
+/// ones are closed unanswered rather than exhausting threads.
+pub const MAX_CONNECTIONS: usize = 256;
 
 /// Takes a lock even if a previous holder panicked: the data is plain state,
 /// still usable.
@@ -213,16 +219,34 @@ pub struct Options {
     /// Initial state and reset target; `None` = the shipped seed.
     pub seed: Option<Value>,
     pub log: LogTarget,
-    /// `(cert_pem, key_pem)` for an HTTPS listener: accepted, not built yet.
+    /// `(cert_chain_pem, key_pem)`: serve HTTPS instead of HTTP (see
+    /// [`tls::generate`] for test certificates).
     pub tls: Option<(String, String)>,
-    /// Worker threads; a stalled request only ties up one.
+    /// Ignored: each connection gets its own thread (up to
+    /// [`MAX_CONNECTIONS`]). Kept so existing callers still compile.
     pub threads: usize,
+    /// How long a kept-alive connection may sit idle before it is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { listen: "127.0.0.1:0".into(), seed: None, log: LogTarget::Off, tls: None, threads: 8 }
+        Options {
+            listen: "127.0.0.1:0".into(),
+            seed: None,
+            log: LogTarget::Off,
+            tls: None,
+            threads: 8,
+            idle_timeout: IDLE_TIMEOUT,
+        }
     }
+}
+
+/// Sockets of the connections being served, so shutdown can cut them.
+#[derive(Default)]
+struct Connections {
+    next_id: u64,
+    live: HashMap<u64, TcpStream>,
 }
 
 struct Shared {
@@ -236,6 +260,9 @@ struct Shared {
     stopping: AtomicBool,
     /// Someone asked for shutdown (control endpoint or signal).
     shutdown: (Mutex<bool>, Condvar),
+    connections: Mutex<Connections>,
+    idle_timeout: Duration,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Shared {
@@ -260,6 +287,7 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     addr: SocketAddr,
     acceptor: Option<JoinHandle<()>>,
+    https: bool,
 }
 
 fn resolve_loopback(listen: &str) -> Result<SocketAddr, String> {
@@ -296,9 +324,10 @@ impl Sandbox {
     }
 
     pub fn try_start(opts: Options) -> Result<Sandbox, String> {
-        if opts.tls.is_some() {
-            return Err("HTTPS listener not built yet".into());
-        }
+        let tls = match &opts.tls {
+            Some((cert, key)) => Some(tls::server_config(cert, key)?),
+            None => None,
+        };
         let seed = State::from_value(opts.seed.unwrap_or_else(default_seed))?;
         let addr = resolve_loopback(&opts.listen)?;
         let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -323,22 +352,11 @@ impl Sandbox {
             log_sink: Mutex::new(sink),
             stopping: AtomicBool::new(false),
             shutdown: (Mutex::new(false), Condvar::new()),
+            connections: Mutex::new(Connections::default()),
+            idle_timeout: opts.idle_timeout,
+            tls,
         });
 
-        let (tx, rx) = mpsc::channel::<TcpStream>();
-        let rx = Arc::new(Mutex::new(rx));
-        for _ in 0..opts.threads.max(1) {
-            let rx = Arc::clone(&rx);
-            let shared = Arc::clone(&shared);
-            // Workers are detached: they end once the acceptor drops the sender.
-            std::thread::spawn(move || loop {
-                let next = lock(&rx).recv();
-                let Ok(stream) = next else { break };
-                let shared = Arc::clone(&shared);
-                // A bug in a handler must cost one connection, not a worker.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || serve(&shared, stream)));
-            });
-        }
         let acceptor_shared = Arc::clone(&shared);
         let acceptor = std::thread::spawn(move || {
             for conn in listener.incoming() {
@@ -346,18 +364,26 @@ impl Sandbox {
                     break;
                 }
                 if let Ok(stream) = conn {
-                    if tx.send(stream).is_err() {
-                        break;
-                    }
+                    spawn_connection(&acceptor_shared, stream);
                 }
             }
         });
-        Ok(Sandbox { shared, addr, acceptor: Some(acceptor) })
+        let https = shared.tls.is_some();
+        Ok(Sandbox { shared, addr, acceptor: Some(acceptor), https })
     }
 
-    /// "http://127.0.0.1:PORT"
+    /// "http://127.0.0.1:PORT", or "https://…" when serving TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", if self.https { "https" } else { "http" }, self.addr)
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// Connections currently open (idle kept-alive ones included).
+    pub fn open_connections(&self) -> usize {
+        lock(&self.shared.connections).live.len()
     }
 
     pub fn port(&self) -> u16 {
@@ -503,6 +529,11 @@ impl Sandbox {
             let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
             let _ = handle.join();
         }
+        // No new connections now; cut the open ones so idle keep-alive
+        // clients (and blocked reads) end at once instead of at their timeout.
+        for sock in lock(&self.shared.connections).live.values() {
+            let _ = sock.shutdown(Shutdown::Both);
+        }
     }
 }
 
@@ -579,36 +610,127 @@ enum Answer {
     Stall(Duration),
 }
 
-fn serve(shared: &Shared, mut stream: TcpStream) {
+/// Removes a connection from the table when its thread ends, however it ends.
+struct Registered {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        lock(&self.shared.connections).live.remove(&self.id);
+    }
+}
+
+/// Gives an accepted connection its own thread, or closes it when
+/// [`MAX_CONNECTIONS`] are already open.
+fn spawn_connection(shared: &Arc<Shared>, stream: TcpStream) {
+    let id = {
+        let mut conns = lock(&shared.connections);
+        if conns.live.len() >= MAX_CONNECTIONS {
+            return;
+        }
+        let Ok(handle) = stream.try_clone() else { return };
+        conns.next_id += 1;
+        let id = conns.next_id;
+        conns.live.insert(id, handle);
+        id
+    };
+    // Made before spawning so a failed spawn (dropping the closure) unregisters too.
+    let guard = Registered { shared: Arc::clone(shared), id };
+    let _ = std::thread::Builder::new().name("wu-sandbox-conn".into()).spawn(move || {
+        let shared = Arc::clone(&guard.shared);
+        // A bug in a handler must cost one connection, nothing more.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_connection(&shared, stream)));
+        drop(guard);
+    });
+}
+
+fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let req = match http::read_request(&mut stream) {
-        ReadOutcome::Request(r) => r,
-        ReadOutcome::Reject(resp) => return http::write_response(&mut stream, &resp, false),
-        ReadOutcome::Gone => return,
-    };
-    let head_only = req.method == "HEAD";
-    match route(&req.path) {
-        Route::NotFound => http::write_response(&mut stream, &HttpResponse::text(404, "Not Found"), head_only),
-        Route::Control => {
-            let (resp, shutdown) = control(shared, &req);
-            http::write_response(&mut stream, &resp, head_only);
-            if shutdown {
-                shared.request_shutdown();
-            }
-        }
-        Route::Panel(panel) => match panel_request(shared, panel, &req) {
-            Answer::Respond(resp) => http::write_response(&mut stream, &resp, head_only),
-            Answer::Close => http::close_silently(&mut stream),
-            Answer::Stall(d) => {
-                let until = Instant::now() + d;
-                while Instant::now() < until && !shared.stopping.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(20).min(until.saturating_duration_since(Instant::now())));
-                }
-                http::close_silently(&mut stream);
+    // Answers go out in one write; waiting to coalesce only delays keep-alive.
+    let _ = stream.set_nodelay(true);
+    match &shared.tls {
+        None => serve(shared, stream),
+        Some(config) => match rustls::ServerConnection::new(Arc::clone(config)) {
+            // The handshake runs on the first read; if it fails, that read
+            // fails and only this connection ends.
+            Ok(conn) => serve(shared, rustls::StreamOwned::new(conn, stream)),
+            Err(_) => {
+                let _ = stream.shutdown(Shutdown::Both);
             }
         },
     }
+}
+
+/// Waits up to the idle timeout for the next request to start arriving.
+fn await_next_request<S: Transport>(shared: &Shared, stream: &mut S, pending: &mut Vec<u8>) -> bool {
+    let _ = stream.tcp().set_read_timeout(Some(shared.idle_timeout));
+    let mut chunk = [0u8; 8192];
+    let got = match stream.read(&mut chunk) {
+        Ok(n) if n > 0 => {
+            pending.extend_from_slice(&chunk[..n]);
+            true
+        }
+        _ => false,
+    };
+    let _ = stream.tcp().set_read_timeout(Some(IO_TIMEOUT));
+    got
+}
+
+/// Answers requests on one connection until it should close.
+fn serve<S: Transport>(shared: &Shared, mut stream: S) {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut first = true;
+    loop {
+        if !first && pending.is_empty() && !await_next_request(shared, &mut stream, &mut pending) {
+            // Idle too long, or the client left: close quietly.
+            stream.finish();
+            http::close_silently(&mut stream);
+            return;
+        }
+        first = false;
+        let (req, client_keeps) = match http::read_request(&mut stream, &mut pending) {
+            ReadOutcome::Request(r, keep) => (r, keep),
+            ReadOutcome::Reject(resp) => return http::write_response(&mut stream, &resp, false, false),
+            ReadOutcome::Gone => return,
+        };
+        let keep = client_keeps && !shared.stopping.load(Ordering::SeqCst);
+        if !answer(shared, &mut stream, &req, keep) || !keep {
+            return;
+        }
+    }
+}
+
+/// Handles one request; false when the connection was closed.
+fn answer<S: Transport>(shared: &Shared, stream: &mut S, req: &HttpRequest, keep: bool) -> bool {
+    let head_only = req.method == "HEAD";
+    match route(&req.path) {
+        Route::NotFound => http::write_response(stream, &HttpResponse::text(404, "Not Found"), head_only, keep),
+        Route::Control => {
+            let (resp, shutdown) = control(shared, req);
+            // The server is going away: no point keeping this connection.
+            http::write_response(stream, &resp, head_only, keep && !shutdown);
+            if shutdown {
+                shared.request_shutdown();
+                return false;
+            }
+        }
+        Route::Panel(panel) => match panel_request(shared, panel, req) {
+            Answer::Respond(resp) => http::write_response(stream, &resp, head_only, keep),
+            Answer::Close => {
+                http::close_silently(stream);
+                return false;
+            }
+            Answer::Stall(d) => {
+                sleep_unless_stopping(shared, d);
+                http::close_silently(stream);
+                return false;
+            }
+        },
+    }
+    keep
 }
 
 /// Log detail a handler leaves behind.

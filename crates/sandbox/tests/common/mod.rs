@@ -1,10 +1,12 @@
-//! A minimal blocking HTTP client for the tests: the sandbox closes every
-//! connection after one answer, so reading to EOF gives the whole response.
+//! A minimal blocking HTTP client for the tests. It reads one answer by its
+//! framing (Content-Length), since the sandbox keeps connections alive, and
+//! has a small rustls client for the HTTPS tests.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use wu_sandbox::*;
@@ -32,16 +34,126 @@ impl Resp {
 pub fn raw(sb: &Sandbox, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Resp, String> {
     let mut s = TcpStream::connect(sb.addr()).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(20))).ok();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n", sb.addr(), body.len());
+    exchange(&mut s, &mut Vec::new(), method, path, headers, body)
+}
+
+/// The bytes of one request.
+pub fn request_bytes(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: sandbox\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
-    s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-    s.write_all(body).map_err(|e| e.to_string())?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).map_err(|e| e.to_string())?;
-    parse(&buf)
+    let mut out = req.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Sends one request on an open connection and reads its answer; `buf`
+/// carries bytes read past it.
+pub fn exchange<S: Read + Write>(
+    s: &mut S,
+    buf: &mut Vec<u8>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Resp, String> {
+    s.write_all(&request_bytes(method, path, headers, body)).map_err(|e| e.to_string())?;
+    s.flush().map_err(|e| e.to_string())?;
+    read_response(s, buf, method == "HEAD")
+}
+
+/// Reads one answer (skipping `100 Continue`), body by Content-Length.
+pub fn read_response<S: Read>(s: &mut S, buf: &mut Vec<u8>, head_only: bool) -> Result<Resp, String> {
+    let mut chunk = [0u8; 16384];
+    let mut more = |s: &mut S, buf: &mut Vec<u8>| -> Result<bool, String> {
+        match s.read(&mut chunk) {
+            Ok(0) => Ok(false),
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                Ok(true)
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    loop {
+        let end = loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end;
+            }
+            match more(s, buf) {
+                Ok(true) => {}
+                Ok(false) if buf.is_empty() => return Err("closed without answer".into()),
+                Ok(false) => return Err("closed mid-head".into()),
+                Err(e) if buf.is_empty() => return Err(format!("closed without answer: {e}")),
+                Err(e) => return Err(e),
+            }
+        };
+        let head = parse(&buf[..end + 4])?;
+        buf.drain(..end + 4);
+        if head.status == 100 {
+            continue;
+        }
+        let len = if head_only || head.status == 204 || head.status == 304 {
+            0
+        } else {
+            head.header("content-length").map(|v| v.parse::<usize>().map_err(|e| e.to_string())).transpose()?.unwrap_or(0)
+        };
+        while buf.len() < len {
+            if !more(s, buf)? {
+                return Err(format!("closed mid-body ({} of {len} bytes)", buf.len()));
+            }
+        }
+        let body = buf.drain(..len).collect();
+        return Ok(Resp { body, ..head });
+    }
+}
+
+/// A rustls client set-up trusting these PEM certificates.
+pub fn tls_client_config(trusted_pem: &[&str]) -> Arc<rustls::ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for pem in trusted_pem {
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+/// A TLS connection to `addr` for the name `server_name`, handshake done;
+/// Err when it fails (e.g. an untrusted certificate).
+pub fn tls_connect(addr: std::net::SocketAddr, server_name: &str, config: &Arc<rustls::ClientConfig>) -> Result<TlsStream, String> {
+    let name = rustls::pki_types::ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let conn = rustls::ClientConnection::new(Arc::clone(config), name).map_err(|e| e.to_string())?;
+    let sock = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    sock.set_read_timeout(Some(Duration::from_secs(20))).ok();
+    let mut tls = rustls::StreamOwned::new(conn, sock);
+    while tls.conn.is_handshaking() {
+        tls.conn.complete_io(&mut tls.sock).map_err(|e| e.to_string())?;
+    }
+    Ok(tls)
+}
+
+/// One request over a fresh HTTPS connection to 127.0.0.1.
+pub fn tls_raw(
+    sb: &Sandbox,
+    config: &Arc<rustls::ClientConfig>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Resp, String> {
+    let mut s = tls_connect(sb.addr(), "127.0.0.1", config)?;
+    exchange(&mut s, &mut Vec::new(), method, path, headers, body)
 }
 
 pub fn parse(buf: &[u8]) -> Result<Resp, String> {
