@@ -139,3 +139,67 @@ fn an_unreadable_ca_file_is_a_config_error_naming_the_constant() {
     }
     assert!(sb.requests().is_empty());
 }
+
+mod tls {
+    use super::*;
+    use wu_sandbox::tls::{generate, generate_self_signed, TestPki};
+
+    fn https_sandbox(pki: &TestPki) -> Sandbox {
+        Sandbox::try_start(wu_sandbox::Options {
+            tls: Some((pki.cert_pem.clone(), pki.key_pem.clone())),
+            ..wu_sandbox::Options::default()
+        })
+        .unwrap()
+    }
+
+    fn write_pem(name: &str, pem: &str) -> String {
+        let path = std::env::temp_dir().join(format!("wu-native-{}-{name}", std::process::id()));
+        std::fs::write(&path, pem).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn a_panel_certificate_the_system_does_not_trust_is_a_tls_error_pointing_at_the_ca_file() {
+        let pki = generate(&["127.0.0.1", "localhost"]);
+        let sb = https_sandbox(&pki);
+        assert!(sb.url().starts_with("https://"));
+        let error = add(&hestia(&sb)).results[0].error.clone().unwrap();
+        assert_eq!(error.kind, ErrorKind::Tls, "{}", error.message);
+        assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}", error.message);
+        let failed_logins = sb.hestia_failed_logins();
+        assert_eq!(failed_logins, 0);
+        assert!(sb.requests().is_empty(), "no request got through the handshake");
+    }
+
+    #[test]
+    fn the_ca_file_is_trusted_in_addition_to_the_system_store() {
+        let pki = generate(&["127.0.0.1", "localhost"]);
+        let sb = https_sandbox(&pki);
+        let mut config = hestia(&sb);
+        config.set("WU_NATIVE_CA_FILE", &write_pem("ca.pem", &pki.ca_pem));
+        let result = add(&config);
+        assert!(result.ok, "{result:?}");
+        assert!(result.results[0].warnings.is_empty());
+        assert_eq!(sb.hestia_aliases("admin", "network.example"), vec!["www.network.example", "customer.example"]);
+    }
+
+    #[test]
+    fn a_certificate_not_signed_by_the_trusted_ca_is_still_refused() {
+        let trusted = generate(&["127.0.0.1"]);
+        let other = generate_self_signed(&["127.0.0.1"]);
+        let sb = https_sandbox(&other);
+        let mut config = hestia(&sb);
+        config.set("WU_NATIVE_CA_FILE", &write_pem("other-ca.pem", &trusted.ca_pem));
+        assert_eq!(add(&config).results[0].error.as_ref().unwrap().kind, ErrorKind::Tls);
+    }
+
+    #[test]
+    fn skipping_verification_reaches_a_self_signed_panel_with_a_warning() {
+        let sb = https_sandbox(&generate_self_signed(&["127.0.0.1"]));
+        let mut config = hestia(&sb);
+        config.set("WU_NATIVE_SSL_VERIFY", "false");
+        let result = add(&config);
+        assert!(result.ok, "{result:?}");
+        assert_eq!(result.results[0].warnings.len(), 1);
+    }
+}
