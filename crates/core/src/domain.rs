@@ -95,6 +95,11 @@ fn normalise(input: &str) -> Result<String, InvalidHostName> {
     if input.chars().any(char::is_whitespace) {
         return Err(invalid(input, "it contains white space"));
     }
+    // IDNA would silently drop these, so "exa\u{200B}mple.com" would become
+    // example.com: refuse rather than act on a name the caller cannot see.
+    if let Some(c) = input.chars().find(|c| is_invisible(*c)) {
+        return Err(invalid(input, format!("it contains an invisible character (U+{:04X})", c as u32)));
+    }
     if input.contains("://") {
         return Err(invalid(input, "give the host name alone, without a scheme such as https://"));
     }
@@ -141,11 +146,32 @@ fn normalise(input: &str) -> Result<String, InvalidHostName> {
     Ok(ascii)
 }
 
+/// Default_Ignorable_Code_Point (Unicode DerivedCoreProperties) except the
+/// joiners U+200C/U+200D, which IDNA keeps and checks in context.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+            | 0x200B | 0x200E..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
+            | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF
+    )
+}
+
 fn is_ip_address(name: &str) -> bool {
     name.parse::<IpAddr>().is_ok()
         || name.parse::<Ipv4Addr>().is_ok()
-        // Dotted numbers such as 10.1 or 0x7f.1 are still addresses to resolvers.
-        || name.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))
+        || name.rsplit('.').next().is_some_and(is_numeric_label)
+}
+
+/// Whether URL parsers (WHATWG "ends in a number") read a last label as an
+/// IPv4 part: 10.1, 1.2.3.0x4 and 017.1 are addresses, a.0x1f is refused.
+fn is_numeric_label(label: &str) -> bool {
+    let hex = label.strip_prefix("0x").or_else(|| label.strip_prefix("0X"));
+    match hex {
+        Some(digits) => digits.chars().all(|c| c.is_ascii_hexdigit()),
+        None => !label.is_empty() && label.chars().all(|c| c.is_ascii_digit()),
+    }
 }
 
 fn check_labels(input: &str, ascii: &str) -> Result<(), InvalidHostName> {
@@ -277,6 +303,11 @@ mod tests {
             (".customer.com", "empty label"),
             ("customer.com..", "empty label"),
             ("cust_omer.com", "not allowed"),
+            ("exa\u{200B}mple.com", "invisible"),
+            ("\u{FEFF}customer.com", "invisible"),
+            ("custo\u{AD}mer.com", "invisible"),
+            ("1.2.3.0x4", "IP address"),
+            ("customer.0x1f", "IP address"),
         ];
         for (input, reason) in cases {
             let err = HostName::parse(input).expect_err(input);

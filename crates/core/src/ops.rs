@@ -107,7 +107,7 @@ pub fn run(
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
         let applied = match (spec.build)(values, options) {
-            Err(e) => Applied { changes: vec![], error: Some(e) },
+            Err(e) => Applied::failure(e),
             Ok(provider) => change(provider.as_ref(), operation, &names),
         };
         results.push(ProviderResult {
@@ -131,11 +131,11 @@ pub fn run(
 /// one change per name in the order the names were given.
 fn change(provider: &dyn Provider, operation: Operation, names: &[HostName]) -> Applied {
     if operation.is_subdomain() && !provider.manages_subdomains() {
-        return Applied { changes: names.iter().map(|n| Change::new(n, Action::Skipped)).collect(), error: None };
+        return Applied { changes: names.iter().map(|n| Change::new(n, Action::Skipped)).collect(), ..Applied::default() };
     }
     let inventory = match provider.inventory() {
         Ok(inventory) => inventory,
-        Err(e) => return Applied { changes: vec![], error: Some(e) },
+        Err(e) => return Applied::failure(e),
     };
     let mut plan = Plan::default();
     for name in names {
@@ -160,7 +160,8 @@ fn change(provider: &dyn Provider, operation: Operation, names: &[HostName]) -> 
             }
         })
         .collect();
-    Applied { changes, error: applied.error }
+    // One mapping stops at its first refusal, so nothing is left in `failed`.
+    Applied { changes, error: applied.error, failed: applied.failed }
 }
 
 /// What a result must say about how it was obtained.

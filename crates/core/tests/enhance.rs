@@ -269,7 +269,7 @@ fn a_name_added_by_someone_else_after_the_inventory_counts_as_present() {
             race(&sb, mode);
             sb.clear_requests();
 
-            let plan = Plan { add: vec![host("customer.example")], remove: vec![] };
+            let plan = Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() };
             let applied = enhance.apply(&plan, &inventory);
             assert!(applied.error.is_none(), "{mode:?} {case}: {:?}", applied.error);
             assert_eq!(applied.changes[0].action, Action::AlreadyPresent, "{mode:?} {case}");
@@ -288,7 +288,7 @@ fn a_name_deleted_by_someone_else_after_the_inventory_counts_as_absent() {
         let inventory = enhance.inventory().unwrap();
         run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Never);
 
-        let applied = enhance.apply(&Plan { add: vec![], remove: vec![host("customer.example")] }, &inventory);
+        let applied = enhance.apply(&Plan { add: vec![], remove: vec![host("customer.example")], ..Plan::default() }, &inventory);
         assert!(applied.error.is_none(), "{mode:?}: {:?}", applied.error);
         assert_eq!(applied.changes[0].action, Action::AlreadyAbsent, "{mode:?}");
     }
@@ -306,7 +306,7 @@ fn a_refused_removal_stops_the_plan_and_keeps_the_removals_made_before_it() {
         sb.clear_requests();
 
         // The sandbox, like the panel, refuses to delete the primary domain.
-        let plan = Plan { add: vec![], remove: vec![host("a.example"), host("network.example"), host("b.example")] };
+        let plan = Plan { add: vec![], remove: vec![host("a.example"), host("network.example"), host("b.example")], ..Plan::default() };
         let applied = enhance.apply(&plan, &inventory);
         assert_eq!(applied.changes.iter().map(|c| (c.name.as_str(), c.action)).collect::<Vec<_>>(), vec![("a.example", Action::Removed)], "{mode:?}");
         let error = applied.error.unwrap_or_else(|| panic!("{mode:?}: no error"));

@@ -277,7 +277,7 @@ fn a_refused_login_is_tried_once_only() {
 }
 
 #[test]
-fn an_alias_taken_by_another_web_domain_is_an_error_naming_it() {
+fn an_alias_taken_by_another_web_domain_is_an_error_naming_it_while_the_free_name_is_served() {
     let sb = Sandbox::start();
     sb.update_state(|s| {
         let admin = s.hestia.users.get_mut("admin").unwrap();
@@ -289,8 +289,14 @@ fn an_alias_taken_by_another_web_domain_is_an_error_naming_it() {
     let error = result.results[0].error.clone().unwrap();
     assert_eq!(error.kind, ErrorKind::Api);
     assert_eq!(error.provider_code, Some(4.into()));
-    assert!(error.message.contains("customer.example"), "{}", error.message);
-    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"]);
+    assert!(error.message.starts_with("www.customer.example: already used"), "{}", error.message);
+    assert_eq!(actions(&result), vec![("customer.example".into(), Action::Added)]);
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example", "customer.example"]);
+    assert_eq!(
+        commands(&sb),
+        vec!["v-list-web-domains", "v-add-web-domain-alias", "v-list-web-domains", "v-add-web-domain-alias", "v-add-web-domain-alias", "v-restart-web"]
+    );
+    assert_eq!(sb.hestia_reloads(), 1, "the name that went in still goes live");
 }
 
 #[test]

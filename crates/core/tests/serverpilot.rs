@@ -298,7 +298,7 @@ fn a_refused_update_reports_the_panels_message_and_status() {
     ];
     for (case, fault, kind, status, words) in cases {
         let sb = Sandbox::start();
-        let applied = apply_after(&sb, fault, Plan { add: vec![host("customer.example")], remove: vec![] });
+        let applied = apply_after(&sb, fault, Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() });
         let error = applied.error.unwrap_or_else(|| panic!("{case}: no error"));
         assert_eq!((error.kind, error.http_status), (kind, status), "{case}: {}", error.message);
         assert!(error.message.contains(words), "{case}: {}", error.message);
@@ -311,7 +311,7 @@ fn a_refused_update_reports_the_panels_message_and_status() {
 fn a_conflict_after_which_the_app_lists_the_names_counts_as_already_present() {
     let sb = Sandbox::start();
     // The sandbox makes the change, then answers 409, as a racing client would cause.
-    let applied = apply_after(&sb, Fault::status(409).applied(), Plan { add: vec![host("customer.example")], remove: vec![] });
+    let applied = apply_after(&sb, Fault::status(409).applied(), Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() });
     assert!(applied.error.is_none(), "{:?}", applied.error);
     assert_eq!(applied.changes.iter().map(|c| c.action).collect::<Vec<_>>(), vec![Action::AlreadyPresent]);
     assert_eq!(calls(&sb), vec![format!("GET /v1/apps/{APP}"), format!("POST /v1/apps/{APP}"), format!("GET /v1/apps/{APP}")]);
@@ -322,7 +322,7 @@ fn one_operation_reads_the_app_once() {
     let sb = Sandbox::start();
     let p = provider(&config(&sb), &Options::default());
     let inventory = p.inventory().unwrap();
-    p.apply(&Plan { add: vec![host("customer.example")], remove: vec![] }, &inventory);
+    p.apply(&Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() }, &inventory);
     let reads = calls(&sb).iter().filter(|c| c.starts_with("GET")).count();
     assert_eq!(reads, 1);
 }
@@ -334,7 +334,7 @@ fn an_autossl_refusal_after_the_update_keeps_the_changes_and_reports_the_error()
     let inventory = p.inventory().unwrap();
     // Offered when read, withdrawn before the AutoSSL request: the panel refuses it.
     set_app(&sb, |a| a.autossl.available = false);
-    let applied = p.apply(&Plan { add: vec![host("customer.example")], remove: vec![] }, &inventory);
+    let applied = p.apply(&Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() }, &inventory);
     let error = applied.error.expect("the panel refuses AutoSSL");
     assert_eq!(error.kind, ErrorKind::Api);
     assert!(error.message.contains("AutoSSL could not be turned on"), "{}", error.message);

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{Action, Applied, Change, Inventory, Plan, Provider, ProviderSpec};
+use super::{each_name, Action, Applied, Inventory, Plan, Provider, ProviderSpec};
 use crate::config::{Setting, Values};
 use crate::domain::{printable, HostName};
 use crate::error::{ErrorKind, ProviderError};
@@ -73,6 +73,8 @@ struct ServerDomains {
 struct ServerDomain {
     domain_id: String,
     domain_name: String,
+    #[serde(default)]
+    is_primary: bool,
 }
 
 /// `GET /orgs/{org}/websites/{w}/domains`.
@@ -86,6 +88,8 @@ struct WebsiteDomains {
 struct WebsiteDomain {
     domain_id: String,
     domain: String,
+    #[serde(default)]
+    mapping_kind: String,
 }
 
 /// The panel's error body.
@@ -278,48 +282,41 @@ impl Enhance {
 impl Provider for Enhance {
     fn inventory(&self) -> Result<Inventory, ProviderError> {
         let path = self.domains_path();
-        let pairs: Vec<(String, String)> = match self.target {
+        // (name, id, whether it is the website's primary domain)
+        let entries: Vec<(String, String, bool)> = match self.target {
             Target::Server { .. } => self
                 .read::<ServerDomains>(&path, "list of server domains")?
                 .domains
                 .into_iter()
-                .map(|d| (d.domain_name, d.domain_id))
+                .map(|d| (d.domain_name, d.domain_id, d.is_primary))
                 .collect(),
             Target::Website { .. } => self
                 .read::<WebsiteDomains>(&path, "list of website domains")?
                 .items
                 .into_iter()
-                .map(|d| (d.domain, d.domain_id))
+                .map(|d| (d.domain, d.domain_id, d.mapping_kind == "primary"))
                 .collect(),
         };
-        let names = pairs.into_iter().map(|(name, id)| (normalised(&name), Some(id))).collect();
-        Ok(Inventory { names })
+        let mut inventory = Inventory::default();
+        for (name, id, primary) in entries {
+            let name = normalised(&name);
+            if primary {
+                inventory.protected.insert(name.clone());
+            }
+            inventory.names.insert(name, Some(id));
+        }
+        Ok(inventory)
     }
 
-    /// One request per name; stops at the first error, keeping what was done.
+    /// One request per name, `plan.concurrency` at a time; stops at the
+    /// first error unless the plan goes on, keeping what was done.
     fn apply(&self, plan: &Plan, inventory: &Inventory) -> Applied {
-        let mut applied = Applied::default();
-        for name in &plan.add {
-            match self.add(name) {
-                Ok(action) => applied.changes.push(Change::new(name, action)),
-                Err(e) => {
-                    applied.error = Some(e);
-                    return applied;
-                }
-            }
-        }
-        for name in &plan.remove {
-            let outcome = match inventory.names.get(name.as_str()) {
+        let mut applied = each_name(&plan.add, plan, |name| self.add(name));
+        if applied.error.is_none() {
+            applied.extend(each_name(&plan.remove, plan, |name| match inventory.names.get(name.as_str()) {
                 Some(Some(id)) => self.remove(name, id),
                 _ => Ok(Action::AlreadyAbsent),
-            };
-            match outcome {
-                Ok(action) => applied.changes.push(Change::new(name, action)),
-                Err(e) => {
-                    applied.error = Some(e);
-                    return applied;
-                }
-            }
+            }));
         }
         applied
     }

@@ -291,69 +291,106 @@ impl Hestia {
             .collect())
     }
 
-    fn add(&self, names: &[HostName]) -> Applied {
+    /// Adds `names` in one command (exit 4 means one of them is taken:
+    /// split it up so the others still get in).
+    fn add_chunk(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job) {
+        self.add_names(names, restart_now, plan, job, true)
+    }
+
+    /// `look_again`: on exit 4, list the aliases to tell ours from taken
+    /// ones; off when trying names one by one right after such a look.
+    fn add_names(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job, look_again: bool) {
         let list = names.iter().map(HostName::as_str).collect::<Vec<_>>().join(",");
-        let args = [self.account.as_str(), self.web_domain.as_str(), list.as_str(), self.restart_arg(true)];
+        let args = [self.account.as_str(), self.web_domain.as_str(), list.as_str(), self.restart_arg(restart_now)];
         match self.run("v-add-web-domain-alias", &args) {
-            Ok(exit::OK) => Applied { changes: names.iter().map(|n| Change::new(n, Action::Added)).collect(), error: None },
-            // Someone else may have added them since we looked: if they are
-            // ours now, the goal is met.
+            Ok(exit::OK) => {
+                job.ran(restart_now, self.restart);
+                job.applied.changes.extend(names.iter().map(|n| Change::new(n, Action::Added)));
+            }
+            Ok(exit::EXISTS) if !look_again => {
+                for name in names {
+                    job.applied.refuse(name, self.exit_error("v-add-web-domain-alias", exit::EXISTS, &[name]), plan);
+                }
+            }
+            // Someone else may have added some since we looked: those that
+            // are ours now are present; the rest are tried one by one.
             Ok(exit::EXISTS) => match self.list_aliases() {
                 Ok(now) => {
-                    let (ours, taken): (Vec<&HostName>, Vec<&HostName>) =
-                        names.iter().partition(|n| now.iter().any(|a| a == n.as_str()));
-                    if taken.is_empty() {
-                        Applied { changes: ours.iter().map(|n| Change::new(n, Action::AlreadyPresent)).collect(), error: None }
+                    let (ours, others): (Vec<HostName>, Vec<HostName>) =
+                        names.iter().cloned().partition(|n| now.iter().any(|a| a == n.as_str()));
+                    job.applied.changes.extend(ours.iter().map(|n| Change::new(n, Action::AlreadyPresent)));
+                    if others.len() == 1 {
+                        let error = self.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&others[0]]);
+                        job.applied.refuse(&others[0], error, plan);
                     } else {
-                        Applied { changes: vec![], error: Some(self.exit_error("v-add-web-domain-alias", exit::EXISTS, &taken)) }
+                        for name in &others {
+                            if job.applied.error.is_some() {
+                                break;
+                            }
+                            self.add_names(std::slice::from_ref(name), false, plan, job, false);
+                        }
                     }
                 }
-                Err(e) => Applied { changes: vec![], error: Some(e) },
+                Err(e) => job.applied.error = Some(e),
             },
             Ok(code) => {
                 let refs: Vec<&HostName> = names.iter().collect();
-                Applied { changes: vec![], error: Some(self.exit_error("v-add-web-domain-alias", code, &refs)) }
+                job.applied.error = Some(self.exit_error("v-add-web-domain-alias", code, &refs));
             }
-            Err(e) => Applied { changes: vec![], error: Some(e) },
+            Err(e) => job.applied.error = Some(e),
         }
     }
 
-    /// One command per alias (the panel deletes one at a time); only the
-    /// last reloads the web server.
-    fn remove(&self, names: &[HostName]) -> Applied {
-        let mut applied = Applied::default();
-        let mut reload_owed = false;
-        for (i, name) in names.iter().enumerate() {
-            let last = i + 1 == names.len();
-            let args = [self.account.as_str(), self.web_domain.as_str(), name.as_str(), self.restart_arg(last)];
-            match self.run("v-delete-web-domain-alias", &args) {
-                Ok(exit::OK) => {
-                    applied.changes.push(Change::new(name, Action::Removed));
-                    reload_owed = self.restart && !last;
-                }
-                // Gone since we looked (the web domain itself was checked then).
-                Ok(exit::NOT_EXIST) => applied.changes.push(Change::new(name, Action::AlreadyAbsent)),
-                Ok(code) => {
-                    applied.error = Some(self.exit_error("v-delete-web-domain-alias", code, &[name]));
-                    break;
-                }
-                Err(e) => {
-                    applied.error = Some(e);
-                    break;
-                }
+    /// One command per alias (the panel deletes one at a time).
+    fn delete(&self, name: &HostName, restart_now: bool, plan: &Plan, job: &mut Job) {
+        let args = [self.account.as_str(), self.web_domain.as_str(), name.as_str(), self.restart_arg(restart_now)];
+        match self.run("v-delete-web-domain-alias", &args) {
+            Ok(exit::OK) => {
+                job.ran(restart_now, self.restart);
+                job.applied.changes.push(Change::new(name, Action::Removed));
             }
+            // Gone since we looked (the web domain itself was checked then).
+            Ok(exit::NOT_EXIST) => job.applied.changes.push(Change::new(name, Action::AlreadyAbsent)),
+            Ok(code) => job.applied.refuse(name, self.exit_error("v-delete-web-domain-alias", code, &[name]), plan),
+            Err(e) => job.applied.refuse(name, e, plan),
         }
-        if reload_owed {
-            // The command that was to reload did not run or failed; the
-            // removals already made must still reach the web server.
-            if let Err(e) = self.run("v-restart-web", &[]).and_then(|code| match code {
-                exit::OK => Ok(()),
-                code => Err(self.exit_error("v-restart-web", code, &[])),
-            }) {
-                applied.error.get_or_insert(e);
-            }
+    }
+}
+
+/// Most aliases in one add command, and most bytes of its alias list: far
+/// below the kernel's limit on one argument, and short work for the panel.
+const MAX_ALIASES_PER_COMMAND: usize = 100;
+const MAX_ALIAS_LIST_BYTES: usize = 8 * 1024;
+
+fn chunks(names: &[HostName]) -> Vec<&[HostName]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, name) in names.iter().enumerate() {
+        let size = name.as_str().len() + 1;
+        if i > start && (i - start == MAX_ALIASES_PER_COMMAND || bytes + size > MAX_ALIAS_LIST_BYTES) {
+            out.push(&names[start..i]);
+            start = i;
+            bytes = 0;
         }
-        applied
+        bytes += size;
+    }
+    if start < names.len() {
+        out.push(&names[start..]);
+    }
+    out
+}
+
+/// A job's progress, and whether a change made without reloading still
+/// waits for the web server to reload.
+#[derive(Default)]
+struct Job {
+    applied: Applied,
+    reload_owed: bool,
+}
+
+impl Job {
+    fn ran(&mut self, reloaded: bool, restart_enabled: bool) {
+        self.reload_owed = restart_enabled && !reloaded;
     }
 }
 
@@ -364,20 +401,45 @@ impl Provider for Hestia {
 
     fn inventory(&self) -> Result<Inventory, ProviderError> {
         let aliases = self.list_aliases()?;
-        Ok(Inventory { names: aliases.into_iter().map(|a| (a, None)).collect() })
+        let protected = [self.web_domain.clone(), format!("www.{}", self.web_domain)].into_iter().collect();
+        Ok(Inventory { names: aliases.into_iter().map(|a| (a, None)).collect(), protected })
     }
 
+    /// Adds in chunks, then deletes one by one; only the job's last command
+    /// reloads the web server, so a whole job costs one reload.
     fn apply(&self, plan: &Plan, _inventory: &Inventory) -> Applied {
-        let mut applied = Applied::default();
-        if !plan.add.is_empty() {
-            applied = self.add(&plan.add);
+        let add_chunks = chunks(&plan.add);
+        let commands = add_chunks.len() + plan.remove.len();
+        let mut job = Job::default();
+        let mut sent = 0;
+        for chunk in add_chunks {
+            sent += 1;
+            self.add_chunk(chunk, sent == commands, plan, &mut job);
+            if job.applied.error.is_some() {
+                break;
+            }
         }
-        if applied.error.is_none() && !plan.remove.is_empty() {
-            let removed = self.remove(&plan.remove);
-            applied.changes.extend(removed.changes);
-            applied.error = removed.error;
+        if job.applied.error.is_none() {
+            for name in &plan.remove {
+                sent += 1;
+                self.delete(name, sent == commands, plan, &mut job);
+                if job.applied.error.is_some() {
+                    break;
+                }
+            }
         }
-        applied
+        if job.reload_owed {
+            // The command that was to reload did not run, failed, or found
+            // nothing to do: the changes already made must still go live.
+            let reloaded = self.run("v-restart-web", &[]).and_then(|code| match code {
+                exit::OK => Ok(()),
+                code => Err(self.exit_error("v-restart-web", code, &[])),
+            });
+            if let Err(e) = reloaded {
+                job.applied.error.get_or_insert(e);
+            }
+        }
+        job.applied
     }
 
     fn test_connection(&self) -> Result<(), ProviderError> {

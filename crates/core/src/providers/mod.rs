@@ -5,7 +5,9 @@ pub mod enhance;
 pub mod hestia;
 pub mod serverpilot;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -63,6 +65,9 @@ impl ProviderSpec {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub names: BTreeMap<String, Option<String>>,
+    /// Names a reconcile must never remove: the panel's own base names
+    /// (Hestia's web domain and its www., Enhance's primary domain).
+    pub protected: BTreeSet<String>,
 }
 
 impl Inventory {
@@ -72,10 +77,22 @@ impl Inventory {
 }
 
 /// Host names to add and to remove, each already checked against the inventory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub add: Vec<HostName>,
     pub remove: Vec<HostName>,
+    /// Requests a provider may have in flight at once, where it sends one per name.
+    pub concurrency: usize,
+    /// Go on past a name the panel refuses (a reconcile), rather than stop
+    /// at the first refusal (one mapping). Errors that concern every name
+    /// (credentials, transport) always stop.
+    pub keep_going: bool,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan { add: Vec::new(), remove: Vec::new(), concurrency: 1, keep_going: false }
+    }
 }
 
 impl Plan {
@@ -119,6 +136,82 @@ impl Change {
 pub struct Applied {
     pub changes: Vec<Change>,
     pub error: Option<ProviderError>,
+    /// Names the panel refused while the plan went on (`Plan::keep_going`).
+    pub failed: Vec<(String, ProviderError)>,
+}
+
+impl Applied {
+    pub fn failure(error: ProviderError) -> Self {
+        Applied { error: Some(error), ..Applied::default() }
+    }
+
+    /// Records a refused name: kept going past, or stopping the plan.
+    pub fn refuse(&mut self, name: &HostName, error: ProviderError, plan: &Plan) {
+        if plan.keep_going && !is_fatal(&error) {
+            self.failed.push((name.to_string(), error));
+        } else {
+            self.error.get_or_insert(error);
+        }
+    }
+
+    pub fn extend(&mut self, other: Applied) {
+        self.changes.extend(other.changes);
+        self.failed.extend(other.failed);
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+    }
+}
+
+/// Errors that will not go away for the next name, so a plan stops.
+pub fn is_fatal(error: &ProviderError) -> bool {
+    use crate::error::ErrorKind::*;
+    matches!(error.kind, Config | Auth | Timeout | Transport | Tls)
+}
+
+/// Runs `work` for each name with at most `plan.concurrency` in flight;
+/// changes come back in the names' order. Stops taking new names after an
+/// error the plan does not go past.
+pub fn each_name<F>(names: &[HostName], plan: &Plan, work: F) -> Applied
+where
+    F: Fn(&HostName) -> Result<Action, ProviderError> + Sync,
+{
+    let outcomes: Mutex<Vec<Option<Result<Action, ProviderError>>>> = Mutex::new(vec![None; names.len()]);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let worker = || loop {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        let Some(name) = names.get(i) else { break };
+        let outcome = work(name);
+        if let Err(e) = &outcome {
+            if !plan.keep_going || is_fatal(e) {
+                stop.store(true, Ordering::SeqCst);
+            }
+        }
+        outcomes.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(outcome);
+    };
+    let threads = plan.concurrency.clamp(1, 32).min(names.len().max(1));
+    if threads == 1 {
+        worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(worker);
+            }
+        });
+    }
+    let mut applied = Applied::default();
+    for (name, outcome) in names.iter().zip(outcomes.into_inner().unwrap_or_else(|p| p.into_inner())) {
+        match outcome {
+            Some(Ok(action)) => applied.changes.push(Change::new(name, action)),
+            Some(Err(e)) => applied.refuse(name, e, plan),
+            None => {}
+        }
+    }
+    applied
 }
 
 /// One configured panel. Works on sets of names, so one mapping (a name and

@@ -242,15 +242,15 @@ impl ServerPilot {
     fn settle_conflict(&self, plan: &Plan, conflict: ProviderError) -> Applied {
         let app = match self.read_app() {
             Ok(app) => app,
-            Err(e) => return Applied { changes: vec![], error: Some(e) },
+            Err(e) => return Applied::failure(e),
         };
         let has = |n: &HostName| app.domains.iter().any(|d| same(d, n.as_str()));
         if plan.add.iter().all(has) && !plan.remove.iter().any(has) {
             let mut changes: Vec<Change> = plan.remove.iter().map(|n| Change::new(n, Action::AlreadyAbsent)).collect();
             changes.extend(plan.add.iter().map(|n| Change::new(n, Action::AlreadyPresent)));
-            Applied { changes, error: None }
+            Applied { changes, ..Applied::default() }
         } else {
-            Applied { changes: vec![], error: Some(conflict) }
+            Applied::failure(conflict)
         }
     }
 }
@@ -260,13 +260,13 @@ impl Provider for ServerPilot {
         let app = self.read_app()?;
         let names = app.domains.iter().map(|d| (normalise(d), None)).filter(|(d, _)| !d.is_empty()).collect();
         *self.last_app.lock().unwrap_or_else(|p| p.into_inner()) = Some(app);
-        Ok(Inventory { names })
+        Ok(Inventory { names, ..Inventory::default() })
     }
 
     fn apply(&self, plan: &Plan, _inventory: &Inventory) -> Applied {
         let app = match self.current_app() {
             Ok(app) => app,
-            Err(e) => return Applied { changes: vec![], error: Some(e) },
+            Err(e) => return Applied::failure(e),
         };
         // Duplicates left by earlier clients are dropped while we are here.
         let mut list: Vec<String> = Vec::with_capacity(app.domains.len() + plan.add.len());
@@ -297,11 +297,12 @@ impl Provider for ServerPilot {
         }
         touched |= added;
         if !touched {
-            return Applied { changes, error: None };
+            return Applied { changes, ..Applied::default() };
         }
         if added && list.len() > MAX_DOMAINS {
             return Applied {
                 changes: vec![],
+                failed: vec![],
                 error: Some(ProviderError::new(
                     ErrorKind::Limit,
                     format!(
@@ -316,9 +317,9 @@ impl Provider for ServerPilot {
         let action = match self.update_domains(&list) {
             Ok(action) => action,
             Err(e) if e.http_status == Some(409) => return self.settle_conflict(plan, e),
-            Err(e) => return Applied { changes: vec![], error: Some(e) },
+            Err(e) => return Applied::failure(e),
         };
-        let mut applied = Applied { changes, error: None };
+        let mut applied = Applied { changes, ..Applied::default() };
         if let Some(id) = &action {
             let status = match self.wait {
                 None => None,
