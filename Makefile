@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps build test test-rust test-php test-wp demo install readme clean
+.PHONY: all deps build test test-rust test-php test-wp demo install readme clean soak soak-short
 
 all: build
 
@@ -17,7 +17,7 @@ build: deps
 	@echo "==> built $(EXT)"
 
 ## Rust tests of the core and the sandbox, then PHPUnit against the built extension.
-test: build test-rust test-php test-wp
+test: build test-rust test-php test-wp soak-short
 
 test-rust:
 	$(CARGO) test --release -p wu_native_core -p wu_sandbox
@@ -28,6 +28,16 @@ test-php:
 ## The WordPress glue (php/) in a real multisite: Debian's wordpress + MariaDB, the sandbox panel.
 test-wp: build
 	@scripts/wp-test.sh
+
+## Load: php-fpm workers under 20,000 add/remove calls over FastCGI; failed calls, crashes, RSS growth.
+soak: build
+	$(CARGO) build --release -q -p wu_soak
+	@scripts/soak.sh full
+
+## The short soak (3,000 calls): fails on any crash, failed call or RSS growth over 4 MB.
+soak-short: build
+	$(CARGO) build --release -q -p wu_soak
+	@scripts/soak.sh short
 
 ## Build, start the sandbox, map and unmap customer.example through the extension.
 demo: build
