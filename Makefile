@@ -20,7 +20,7 @@ build: deps
 test: build test-rust test-php test-wp soak-short
 
 test-rust:
-	$(CARGO) test --release -p wu_native_core -p wu_sandbox
+	$(CARGO) test --release -p wu_native_core -p wu_sandbox -p wu_soak
 
 test-php:
 	@scripts/test-php.sh

@@ -12,7 +12,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use serde::Serialize;
 
 use wu_native_core::config::ConfigSource;
-use wu_native_core::ops::{self, Operation, Options};
+use wu_native_core::ops::{self, Operation, Options, SyncOptions};
 use wu_native_core::{providers, CallerError, WwwRule};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -99,6 +99,19 @@ pub fn wu_native_providers() -> Zval {
     to_zval(&ops::providers(&PhpConstants))
 }
 
+/// Reconciles the panels with the complete list of names that should be served.
+#[php_function]
+pub fn wu_native_sync(domains: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    let function = "wu_native_sync";
+    let options = read_sync_options(function, options)?;
+    let names = domains
+        .iter()
+        .map(|(_, v)| v.str().map(str::to_string).ok_or_else(|| type_error(function, "$domains must contain only strings")))
+        .collect::<PhpResult<Vec<String>>>()?;
+    let result = ops::sync(&names, &options, &PhpConstants).map_err(|e| exception(function, e))?;
+    Ok(to_zval(&result))
+}
+
 /// The extension's version, with the git revision it was built from.
 #[php_function]
 pub fn wu_native_version() -> String {
@@ -114,46 +127,92 @@ fn change(function: &str, operation: Operation, name: &str, site_id: i64, option
 // ---------------------------------------------------------------- options
 
 const OPTION_NAMES: &[&str] = &["providers", "www", "wait"];
+const SYNC_OPTION_NAMES: &[&str] = &["providers", "www", "prune", "keep", "dry_run", "concurrency"];
 
-fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Options> {
-    let mut options = Options { www: default_www_rule(), ..Options::default() };
-    let Some(table) = table else { return Ok(options) };
+/// The option table's entries, with keys as strings, rejecting unknown keys.
+fn option_entries<'a>(function: &str, table: Option<&'a ZendHashTable>, known: &[&str]) -> PhpResult<Vec<(String, &'a Zval)>> {
+    let Some(table) = table else { return Ok(vec![]) };
+    let mut entries = Vec::new();
     for (key, value) in table.iter() {
         let key = match key {
             ArrayKey::Long(n) => n.to_string(),
             other => other.to_string(),
         };
+        if !known.contains(&key.as_str()) {
+            return Err(invalid_option(function, format!(
+                "unknown option '{}'; known options: {}",
+                wu_native_core::domain::printable(&key),
+                known.join(", ")
+            )));
+        }
+        entries.push((key, value));
+    }
+    Ok(entries)
+}
+
+fn invalid_option(function: &str, message: String) -> PhpException {
+    exception(function, CallerError::InvalidOption(message))
+}
+
+fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Options> {
+    let mut options = Options { www: default_www_rule(), ..Options::default() };
+    for (key, value) in option_entries(function, table, OPTION_NAMES)? {
         match key.as_str() {
             "providers" => options.providers = Some(provider_list(function, value)?),
-            "www" => {
-                let text = value.str().ok_or_else(|| type_error(function, "option 'www' must be a string"))?;
-                options.www = WwwRule::parse(text).ok_or_else(|| {
-                    exception(function, CallerError::InvalidOption(format!(
-                        "option 'www' must be one of {}, got '{}'",
-                        WwwRule::NAMES.join(", "),
-                        wu_native_core::domain::printable(text)
-                    )))
-                })?;
-            }
-            "wait" => {
-                let seconds = value.long().ok_or_else(|| type_error(function, "option 'wait' must be an int (seconds)"))?;
-                if !(0..=600).contains(&seconds) {
-                    return Err(exception(function, CallerError::InvalidOption(format!(
-                        "option 'wait' must be between 0 and 600 seconds, got {seconds}"
-                    ))));
-                }
-                options.wait = Some(seconds as u64);
-            }
-            other => {
-                return Err(exception(function, CallerError::InvalidOption(format!(
-                    "unknown option '{}'; known options: {}",
-                    wu_native_core::domain::printable(other),
-                    OPTION_NAMES.join(", ")
-                ))))
+            "www" => options.www = www_option(function, value)?,
+            _ => options.wait = Some(int_option(function, "wait", value, 0, 600)? as u64),
+        }
+    }
+    Ok(options)
+}
+
+fn read_sync_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<SyncOptions> {
+    let mut options = SyncOptions { www: default_www_rule(), ..SyncOptions::default() };
+    for (key, value) in option_entries(function, table, SYNC_OPTION_NAMES)? {
+        match key.as_str() {
+            "providers" => options.providers = Some(provider_list(function, value)?),
+            "www" => options.www = www_option(function, value)?,
+            "prune" => options.prune = bool_option(function, "prune", value)?,
+            "dry_run" => options.dry_run = bool_option(function, "dry_run", value)?,
+            "keep" => options.keep = string_list(function, "keep", value)?,
+            _ => {
+                let max = ops::MAX_SYNC_CONCURRENCY as i64;
+                options.concurrency = int_option(function, "concurrency", value, 1, max)? as usize;
             }
         }
     }
     Ok(options)
+}
+
+fn www_option(function: &str, value: &Zval) -> PhpResult<WwwRule> {
+    let text = value.str().ok_or_else(|| type_error(function, "option 'www' must be a string"))?;
+    WwwRule::parse(text).ok_or_else(|| {
+        invalid_option(function, format!(
+            "option 'www' must be one of {}, got '{}'",
+            WwwRule::NAMES.join(", "),
+            wu_native_core::domain::printable(text)
+        ))
+    })
+}
+
+fn bool_option(function: &str, name: &str, value: &Zval) -> PhpResult<bool> {
+    value.bool().ok_or_else(|| type_error(function, &format!("option '{name}' must be a bool")))
+}
+
+fn int_option(function: &str, name: &str, value: &Zval, min: i64, max: i64) -> PhpResult<i64> {
+    let n = value.long().ok_or_else(|| type_error(function, &format!("option '{name}' must be an int")))?;
+    if !(min..=max).contains(&n) {
+        return Err(invalid_option(function, format!("option '{name}' must be between {min} and {max}, got {n}")));
+    }
+    Ok(n)
+}
+
+fn string_list(function: &str, name: &str, value: &Zval) -> PhpResult<Vec<String>> {
+    let array = value.array().ok_or_else(|| type_error(function, &format!("option '{name}' must be an array of strings")))?;
+    array
+        .iter()
+        .map(|(_, v)| v.str().map(str::to_string).ok_or_else(|| type_error(function, &format!("option '{name}' must contain only strings"))))
+        .collect()
 }
 
 fn provider_list(function: &str, value: &Zval) -> PhpResult<Vec<String>> {
@@ -279,6 +338,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_native_remove_subdomain))
         .function(wrap_function!(wu_native_test_connection))
         .function(wrap_function!(wu_native_providers))
+        .function(wrap_function!(wu_native_sync))
         .function(wrap_function!(wu_native_version))
         .info_function(module_info)
 }

@@ -66,6 +66,10 @@ namespace {
     {
     }
 
+    function wu_native_sync(array $domains, ?array $options = null): mixed
+    {
+    }
+
     /**
      * The extension version with its git revision.
      */

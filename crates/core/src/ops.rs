@@ -291,3 +291,254 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
         })
         .collect()
 }
+
+// ---------------------------------------------------------------- bulk reconcile
+
+/// Options of `wu_native_sync`.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub providers: Option<Vec<String>>,
+    pub www: WwwRule,
+    /// Also remove what the panel serves and nobody wants (minus protected names).
+    pub prune: bool,
+    /// Names never removed, on top of the protected ones.
+    pub keep: Vec<String>,
+    /// Plan only: send no write.
+    pub dry_run: bool,
+    /// Requests in flight at once where a panel takes one name per request (Enhance).
+    pub concurrency: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { providers: None, www: WwwRule::Always, prune: false, keep: vec![], dry_run: false, concurrency: 4 }
+    }
+}
+
+pub const MAX_SYNC_CONCURRENCY: usize = 32;
+
+/// The setting naming the network's own domain (wp-config.php of a multisite).
+const NETWORK_DOMAIN: &str = "DOMAIN_CURRENT_SITE";
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncCounts {
+    /// Names the panel served before the job.
+    pub present: usize,
+    pub wanted: usize,
+    pub protected: usize,
+    pub to_add: usize,
+    pub to_remove: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncPlan {
+    pub add: Vec<String>,
+    pub remove: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedName {
+    pub name: String,
+    pub error: ProviderError,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncProviderResult {
+    pub provider: String,
+    pub ok: bool,
+    pub counts: SyncCounts,
+    pub plan: SyncPlan,
+    /// What was done, one entry per name written (none in a dry run).
+    pub changes: Vec<Change>,
+    pub failed: Vec<FailedName>,
+    pub error: Option<ProviderError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncResult {
+    pub ok: bool,
+    pub operation: &'static str,
+    pub dry_run: bool,
+    pub prune: bool,
+    /// Names asked for, after the www rule and de-duplication.
+    pub wanted: usize,
+    pub results: Vec<SyncProviderResult>,
+}
+
+/// Makes each selected panel serve exactly `domains` (each expanded by the
+/// www rule): reads what it has, adds what is missing and, with `prune`,
+/// removes what nobody wants but protected names. A failure on one provider
+/// does not stop the others.
+pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource) -> Result<SyncResult, CallerError> {
+    let wanted = wanted_names(domains, options.www)?;
+    let protected = Protected::read(&options.keep, source)?;
+    let selected = select(options.providers.as_deref(), source)?;
+    let concurrency = options.concurrency.clamp(1, MAX_SYNC_CONCURRENCY);
+    let mut redactor = Redactor::default();
+    let mut results = Vec::with_capacity(selected.len());
+    for (spec, values) in &selected {
+        values.add_secrets_to(&mut redactor);
+        let call = Options { providers: None, www: options.www, wait: None };
+        let mut result = match (spec.build)(values, &call) {
+            Err(e) => SyncProviderResult::failed(spec.id, e),
+            Ok(provider) => reconcile(provider.as_ref(), spec.id, &wanted, &protected, options, concurrency),
+        };
+        result.warnings = warnings(values);
+        result.error = result.error.map(|e| redacted(e, &redactor));
+        for failed in &mut result.failed {
+            failed.error = redacted(failed.error.clone(), &redactor);
+        }
+        result.ok = result.error.is_none() && result.failed.is_empty();
+        results.push(result);
+    }
+    Ok(SyncResult {
+        ok: results.iter().all(|r| r.ok),
+        operation: "sync",
+        dry_run: options.dry_run,
+        prune: options.prune,
+        wanted: wanted.len(),
+        results,
+    })
+}
+
+/// Every name valid, expanded and de-duplicated, in the order given. One
+/// bad name stops the job before anything is sent, naming the bad ones.
+fn wanted_names(domains: &[String], www: WwwRule) -> Result<Vec<HostName>, CallerError> {
+    let mut wanted = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut invalid = Vec::new();
+    for raw in domains {
+        match HostName::parse(raw) {
+            Ok(host) => {
+                for name in www.expand(&host) {
+                    if seen.insert(name.clone()) {
+                        wanted.push(name);
+                    }
+                }
+            }
+            Err(e) => invalid.push(e),
+        }
+    }
+    match invalid.len() {
+        0 => Ok(wanted),
+        1 => Err(CallerError::InvalidDomain(invalid.remove(0))),
+        n => {
+            let mut first = invalid.remove(0);
+            first.reason = format!("{} (and {} more invalid names, e.g. '{}')", first.reason, n - 1, invalid[0].input);
+            Err(CallerError::InvalidDomain(first))
+        }
+    }
+}
+
+/// Names a reconcile never removes besides the panel's own base names.
+struct Protected {
+    keep: Vec<HostName>,
+    /// The network's domain (`DOMAIN_CURRENT_SITE`): it, and every name
+    /// under it (the network's subdomain sites), stay.
+    network: Option<HostName>,
+}
+
+impl Protected {
+    fn read(keep: &[String], source: &dyn ConfigSource) -> Result<Protected, CallerError> {
+        let keep = keep
+            .iter()
+            .map(|raw| HostName::parse(raw).map_err(|e| CallerError::InvalidOption(format!("option 'keep': {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let network = source.get(NETWORK_DOMAIN).and_then(|d| HostName::parse(&d).ok());
+        Ok(Protected { keep, network })
+    }
+
+    /// Whether a reconcile must leave `name` alone: wildcards, the panel's
+    /// base names, kept names, the network's domain and its sites.
+    fn covers(&self, name: &str, inventory: &providers::Inventory) -> bool {
+        name.starts_with("*.")
+            || inventory.protected.contains(name)
+            || self.keep.iter().any(|k| k.as_str() == name)
+            || self.network.as_ref().is_some_and(|n| {
+                let base = n.as_str().strip_prefix("www.").unwrap_or(n.as_str());
+                name == base || name.ends_with(&format!(".{base}"))
+            })
+    }
+}
+
+fn reconcile(
+    provider: &dyn Provider,
+    id: &str,
+    wanted: &[HostName],
+    protect: &Protected,
+    options: &SyncOptions,
+    concurrency: usize,
+) -> SyncProviderResult {
+    let inventory = match provider.inventory() {
+        Ok(inventory) => inventory,
+        Err(e) => return SyncProviderResult::failed(id, e),
+    };
+    let mut plan = Plan { concurrency, keep_going: true, ..Plan::default() };
+    plan.add = wanted.iter().filter(|n| !inventory.contains(n)).cloned().collect();
+    let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(HostName::as_str).collect();
+    let mut protected = 0;
+    if options.prune {
+        for name in inventory.names.keys() {
+            if wanted_set.contains(name.as_str()) {
+                continue;
+            }
+            if protect.covers(name, &inventory) {
+                protected += 1;
+                continue;
+            }
+            // A name the panel holds that is not a valid host name (a
+            // wildcard was handled above) is left alone: we cannot send it.
+            if let Ok(host) = HostName::parse(name) {
+                plan.remove.push(host);
+            }
+        }
+    }
+    let mut result = SyncProviderResult::new(id);
+    result.counts = SyncCounts {
+        present: inventory.names.len(),
+        wanted: wanted.len(),
+        protected,
+        to_add: plan.add.len(),
+        to_remove: plan.remove.len(),
+        ..SyncCounts::default()
+    };
+    result.plan = SyncPlan {
+        add: plan.add.iter().map(HostName::to_string).collect(),
+        remove: plan.remove.iter().map(HostName::to_string).collect(),
+    };
+    if options.dry_run || plan.is_empty() {
+        return result;
+    }
+    let applied = provider.apply(&plan, &inventory);
+    result.counts.added = applied.changes.iter().filter(|c| c.action == Action::Added).count();
+    result.counts.removed = applied.changes.iter().filter(|c| c.action == Action::Removed).count();
+    result.counts.failed = applied.failed.len();
+    result.changes = applied.changes;
+    result.failed = applied.failed.into_iter().map(|(name, error)| FailedName { name, error }).collect();
+    result.error = applied.error;
+    result
+}
+
+impl SyncProviderResult {
+    fn new(id: &str) -> Self {
+        SyncProviderResult {
+            provider: id.to_string(),
+            ok: true,
+            counts: SyncCounts::default(),
+            plan: SyncPlan::default(),
+            changes: vec![],
+            failed: vec![],
+            error: None,
+            warnings: vec![],
+        }
+    }
+
+    fn failed(id: &str, error: ProviderError) -> Self {
+        SyncProviderResult { ok: false, error: Some(error), ..SyncProviderResult::new(id) }
+    }
+}
