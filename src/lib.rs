@@ -6,6 +6,7 @@
 
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, Zval};
 use ext_php_rs::zend::{ce, ClassEntry, ModuleEntry};
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
@@ -61,47 +62,47 @@ fn exception(function: &str, err: CallerError) -> PhpException {
 /// Maps a domain: the panels start serving it (and its www. variant, per the www rule).
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_add_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+pub fn wu_native_add_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     change("wu_native_add_domain", Operation::AddDomain, &domain, site_id, options)
 }
 
 /// Unmaps a domain: the panels stop serving it (and its www. variant, per the www rule).
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_remove_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+pub fn wu_native_remove_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     change("wu_native_remove_domain", Operation::RemoveDomain, &domain, site_id, options)
 }
 
 /// A site was created in subdomain mode: panels that need it serve the subdomain.
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_add_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+pub fn wu_native_add_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     change("wu_native_add_subdomain", Operation::AddSubdomain, &subdomain, site_id, options)
 }
 
 /// A subdomain site was deleted: panels that served the subdomain forget it.
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_remove_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+pub fn wu_native_remove_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     change("wu_native_remove_subdomain", Operation::RemoveSubdomain, &subdomain, site_id, options)
 }
 
 /// Checks one provider's credentials and target; message is "Access Authorized" on success.
 #[php_function]
-pub fn wu_native_test_connection(provider: String) -> PhpResult<Zval> {
+pub fn wu_native_test_connection(provider: String) -> PhpResult<ZBox<ZendHashTable>> {
     let result = ops::test_connection(&provider, &PhpConstants).map_err(|e| exception("wu_native_test_connection", e))?;
-    Ok(to_zval(&result))
+    Ok(to_array(&result))
 }
 
 /// Every supported provider, whether it is configured, and the constants it reads.
 #[php_function]
-pub fn wu_native_providers() -> Zval {
-    to_zval(&ops::providers(&PhpConstants))
+pub fn wu_native_providers() -> ZBox<ZendHashTable> {
+    to_array(&ops::providers(&PhpConstants))
 }
 
 /// Reconciles the panels with the complete list of names that should be served.
 #[php_function]
-pub fn wu_native_sync(domains: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+pub fn wu_native_sync(domains: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     let function = "wu_native_sync";
     let options = read_sync_options(function, options)?;
     let names = domains
@@ -109,7 +110,7 @@ pub fn wu_native_sync(domains: &ZendHashTable, options: Option<&ZendHashTable>) 
         .map(|(_, v)| v.str().map(str::to_string).ok_or_else(|| type_error(function, "$domains must contain only strings")))
         .collect::<PhpResult<Vec<String>>>()?;
     let result = ops::sync(&names, &options, &PhpConstants).map_err(|e| exception(function, e))?;
-    Ok(to_zval(&result))
+    Ok(to_array(&result))
 }
 
 /// The extension's version, with the git revision it was built from.
@@ -118,10 +119,10 @@ pub fn wu_native_version() -> String {
     format!("{VERSION}+{REVISION}")
 }
 
-fn change(function: &str, operation: Operation, name: &str, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+fn change(function: &str, operation: Operation, name: &str, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
     let options = read_options(function, options)?;
     let result = ops::run(operation, name, site_id, &options, &PhpConstants).map_err(|e| exception(function, e))?;
-    Ok(to_zval(&result))
+    Ok(to_array(&result))
 }
 
 // ---------------------------------------------------------------- options
@@ -272,11 +273,29 @@ fn call(function: &str, args: &[&str]) -> Option<Zval> {
 
 // ---------------------------------------------------------------- results
 
-/// Any result of the core, as PHP arrays (objects become string-keyed arrays,
-/// lists become lists, in order).
-fn to_zval<T: Serialize>(value: &T) -> Zval {
-    let json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-    json_to_zval(&json)
+/// Any result of the core, as a PHP array (objects become string-keyed
+/// arrays, lists become lists, in order).
+fn to_array<T: Serialize>(value: &T) -> ZBox<ZendHashTable> {
+    json_to_table(&serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
+}
+
+fn json_to_table(value: &serde_json::Value) -> ZBox<ZendHashTable> {
+    use serde_json::Value;
+    let mut table = ZendHashTable::new();
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                let _ = table.push(json_to_zval(item));
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let _ = table.insert(k.as_str(), json_to_zval(v));
+            }
+        }
+        _ => {}
+    }
+    table
 }
 
 fn json_to_zval(value: &serde_json::Value) -> Zval {
@@ -292,20 +311,7 @@ fn json_to_zval(value: &serde_json::Value) -> Zval {
         Value::String(s) => {
             let _ = zval.set_string(s, false);
         }
-        Value::Array(items) => {
-            let mut table = ZendHashTable::new();
-            for item in items {
-                let _ = table.push(json_to_zval(item));
-            }
-            zval.set_hashtable(table);
-        }
-        Value::Object(map) => {
-            let mut table = ZendHashTable::new();
-            for (k, v) in map {
-                let _ = table.insert(k.as_str(), json_to_zval(v));
-            }
-            zval.set_hashtable(table);
-        }
+        Value::Array(_) | Value::Object(_) => zval.set_hashtable(json_to_table(value)),
     }
     zval
 }

@@ -19,7 +19,7 @@ namespace {
      * @param array{providers?: list<string>, www?: 'always'|'main_only'|'never'}|null $options
      * @return array{ok: bool, operation: 'add_domain'|'remove_domain'|'add_subdomain'|'remove_subdomain', domain: string, site_id: int, results: list<array{provider: string, ok: bool, changes: list<array{name: string, action: 'added'|'already_present'|'removed'|'already_absent'|'skipped'}>, error: null|array{kind: 'config'|'auth'|'not_found'|'limit'|'http'|'api'|'timeout'|'transport'|'tls', message: string, http_status: ?int, provider_code: int|string|null}}>}
      */
-    function wu_native_add_domain(string $domain, int $site_id = 0, ?array $options = null): mixed
+    function wu_native_add_domain(string $domain, int $site_id = 0, ?array $options = null): array
     {
     }
 
@@ -28,7 +28,7 @@ namespace {
      * @param array{providers?: list<string>, www?: 'always'|'main_only'|'never'}|null $options
      * @return array{ok: bool, operation: 'add_domain'|'remove_domain'|'add_subdomain'|'remove_subdomain', domain: string, site_id: int, results: list<array{provider: string, ok: bool, changes: list<array{name: string, action: 'added'|'already_present'|'removed'|'already_absent'|'skipped'}>, error: null|array{kind: 'config'|'auth'|'not_found'|'limit'|'http'|'api'|'timeout'|'transport'|'tls', message: string, http_status: ?int, provider_code: int|string|null}}>}
      */
-    function wu_native_remove_domain(string $domain, int $site_id = 0, ?array $options = null): mixed
+    function wu_native_remove_domain(string $domain, int $site_id = 0, ?array $options = null): array
     {
     }
 
@@ -37,7 +37,7 @@ namespace {
      * @param array{providers?: list<string>, www?: 'always'|'main_only'|'never'}|null $options
      * @return array{ok: bool, operation: 'add_domain'|'remove_domain'|'add_subdomain'|'remove_subdomain', domain: string, site_id: int, results: list<array{provider: string, ok: bool, changes: list<array{name: string, action: 'added'|'already_present'|'removed'|'already_absent'|'skipped'}>, error: null|array{kind: 'config'|'auth'|'not_found'|'limit'|'http'|'api'|'timeout'|'transport'|'tls', message: string, http_status: ?int, provider_code: int|string|null}}>}
      */
-    function wu_native_add_subdomain(string $subdomain, int $site_id = 0, ?array $options = null): mixed
+    function wu_native_add_subdomain(string $subdomain, int $site_id = 0, ?array $options = null): array
     {
     }
 
@@ -46,7 +46,7 @@ namespace {
      * @param array{providers?: list<string>, www?: 'always'|'main_only'|'never'}|null $options
      * @return array{ok: bool, operation: 'add_domain'|'remove_domain'|'add_subdomain'|'remove_subdomain', domain: string, site_id: int, results: list<array{provider: string, ok: bool, changes: list<array{name: string, action: 'added'|'already_present'|'removed'|'already_absent'|'skipped'}>, error: null|array{kind: 'config'|'auth'|'not_found'|'limit'|'http'|'api'|'timeout'|'transport'|'tls', message: string, http_status: ?int, provider_code: int|string|null}}>}
      */
-    function wu_native_remove_subdomain(string $subdomain, int $site_id = 0, ?array $options = null): mixed
+    function wu_native_remove_subdomain(string $subdomain, int $site_id = 0, ?array $options = null): array
     {
     }
 
@@ -54,7 +54,7 @@ namespace {
      * Checks that a provider's panel accepts the configured credentials ('Access Authorized').
      * @return array{provider: string, ok: bool, message: string, error: null|array{kind: 'config'|'auth'|'not_found'|'limit'|'http'|'api'|'timeout'|'transport'|'tls', message: string, http_status: ?int, provider_code: int|string|null}}
      */
-    function wu_native_test_connection(string $provider): mixed
+    function wu_native_test_connection(string $provider): array
     {
     }
 
@@ -62,11 +62,11 @@ namespace {
      * Every supported provider and its configuration (constant names only, never values).
      * @return list<array{id: string, title: string, configured: bool, missing: list<string>, constants: list<string>, optional: list<string>}>
      */
-    function wu_native_providers(): mixed
+    function wu_native_providers(): array
     {
     }
 
-    function wu_native_sync(array $domains, ?array $options = null): mixed
+    function wu_native_sync(array $domains, ?array $options = null): array
     {
     }
 

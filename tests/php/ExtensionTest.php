@@ -18,12 +18,14 @@ final class ExtensionTest extends TestCase
             'wu_native_test_connection' => ['provider'],
             'wu_native_providers' => [],
             'wu_native_version' => [],
+            'wu_native_sync' => ['domains', 'options'],
         ];
         foreach ($expected as $function => $parameters) {
             $this->assertTrue(function_exists($function), $function);
             $reflection = new \ReflectionFunction($function);
             $this->assertSame($parameters, array_map(fn ($p) => $p->getName(), $reflection->getParameters()), $function);
             $this->assertSame(count($parameters) > 1 ? 1 : count($parameters), $reflection->getNumberOfRequiredParameters(), $function);
+            $this->assertSame($function === 'wu_native_version' ? 'string' : 'array', (string) $reflection->getReturnType(), $function);
         }
     }
 
