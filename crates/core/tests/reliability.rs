@@ -203,3 +203,17 @@ mod tls {
         assert_eq!(result.results[0].warnings.len(), 1);
     }
 }
+
+#[test]
+fn the_shared_client_keeps_one_connection_alive_across_calls() {
+    let sb = Sandbox::start();
+    let config = hestia(&sb);
+    for name in ["a.example", "b.example", "c.example"] {
+        let options = Options { www: WwwRule::Always, ..Options::default() };
+        assert!(ops::run(Operation::AddDomain, name, 2, &options, &config).unwrap().ok);
+    }
+    let requests = sb.requests_to(Panel::Hestia);
+    assert_eq!(requests.len(), 6);
+    let first = requests[0].connection;
+    assert!(requests.iter().all(|r| r.connection == first), "{:?}", requests.iter().map(|r| r.connection).collect::<Vec<_>>());
+}

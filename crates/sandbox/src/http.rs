@@ -36,6 +36,8 @@ pub struct HttpRequest {
     /// Lower-case names; repeated headers joined with ", ".
     pub headers: BTreeMap<String, String>,
     pub body: Vec<u8>,
+    /// Which accepted connection carried it (numbered from 1 per server).
+    pub connection: u64,
 }
 
 impl HttpRequest {
@@ -190,7 +192,7 @@ pub fn read_request<S: Read + Write + ?Sized>(stream: &mut S, buf: &mut Vec<u8>)
     };
 
     let keep_alive = client_keeps_alive(&version, headers.get("connection").map(String::as_str));
-    ReadOutcome::Request(HttpRequest { method, path, query, headers, body }, keep_alive)
+    ReadOutcome::Request(HttpRequest { method, path, query, headers, body, connection: 0 }, keep_alive)
 }
 
 /// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 only when

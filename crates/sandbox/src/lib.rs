@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -191,6 +191,9 @@ pub struct RecordedRequest {
     /// First 2 KB of the answer body.
     pub response: String,
     pub fault: Option<FaultMode>,
+    /// Which connection carried it: equal numbers mean a kept-alive connection was reused.
+    #[serde(default)]
+    pub connection: u64,
 }
 
 impl RecordedRequest {
@@ -258,6 +261,7 @@ struct Shared {
     log_sink: Mutex<Option<Box<dyn Write + Send>>>,
     /// Server is going down: loops and stalls end.
     stopping: AtomicBool,
+    connections_accepted: AtomicU64,
     /// Someone asked for shutdown (control endpoint or signal).
     shutdown: (Mutex<bool>, Condvar),
     connections: Mutex<Connections>,
@@ -351,6 +355,7 @@ impl Sandbox {
             log_memory: Mutex::new(VecDeque::new()),
             log_sink: Mutex::new(sink),
             stopping: AtomicBool::new(false),
+            connections_accepted: AtomicU64::new(0),
             shutdown: (Mutex::new(false), Condvar::new()),
             connections: Mutex::new(Connections::default()),
             idle_timeout: opts.idle_timeout,
@@ -681,6 +686,7 @@ fn await_next_request<S: Transport>(shared: &Shared, stream: &mut S, pending: &m
 
 /// Answers requests on one connection until it should close.
 fn serve<S: Transport>(shared: &Shared, mut stream: S) {
+    let connection = shared.connections_accepted.fetch_add(1, Ordering::SeqCst) + 1;
     let mut pending: Vec<u8> = Vec::new();
     let mut first = true;
     loop {
@@ -692,7 +698,7 @@ fn serve<S: Transport>(shared: &Shared, mut stream: S) {
         }
         first = false;
         let (req, client_keeps) = match http::read_request(&mut stream, &mut pending) {
-            ReadOutcome::Request(r, keep) => (r, keep),
+            ReadOutcome::Request(r, keep) => (HttpRequest { connection, ..r }, keep),
             ReadOutcome::Reject(resp) => return http::write_response(&mut stream, &resp, false, false),
             ReadOutcome::Gone => return,
         };
@@ -948,6 +954,7 @@ fn record(
         status,
         response,
         fault,
+        connection: req.connection,
     });
     write_log(shared, line);
 }

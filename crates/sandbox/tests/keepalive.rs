@@ -177,3 +177,23 @@ fn connections_beyond_the_cap_are_closed_and_service_resumes_when_some_end() {
     wait_until(|| sb.open_connections() == 10);
     assert_eq!(call(&sb, "GET", "/__sandbox/health", &[], b"").text(), "ok");
 }
+
+#[test]
+fn each_request_records_the_connection_that_carried_it() {
+    let sb = Sandbox::start();
+    let mut stream = TcpStream::connect(sb.addr()).unwrap();
+    let mut buf = Vec::new();
+    for _ in 0..2 {
+        stream.write_all(b"GET /v1/apps/x HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        read_response(&mut stream, &mut buf, false).unwrap();
+    }
+    drop(stream);
+    let mut other = TcpStream::connect(sb.addr()).unwrap();
+    other.write_all(b"GET /v1/apps/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    read_response(&mut other, &mut Vec::new(), false).unwrap();
+    let connections: Vec<u64> = sb.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(connections.len(), 3);
+    assert_eq!(connections[0], connections[1]);
+    assert_ne!(connections[1], connections[2]);
+    assert!(connections[0] > 0);
+}
