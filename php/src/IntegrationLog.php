@@ -16,6 +16,11 @@ final class IntegrationLog
         self::write($provider, $message, 'info');
     }
 
+    public static function warning(string $provider, string $message): void
+    {
+        self::write($provider, $message, 'warning');
+    }
+
     public static function error(string $provider, string $message): void
     {
         self::write($provider, $message, 'error');

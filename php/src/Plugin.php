@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace WuNative;
 
-/** Entry point of the mu-plugin: wires the hooks, the notice and WP-CLI. */
+/** Entry point of the mu-plugin: wires the hooks, the scheduled sync, the notice and WP-CLI. */
 final class Plugin
 {
     /** Runs after Ultimate Multisite 2.5+ registered its handlers (plugins_loaded, 12). */
@@ -22,6 +22,8 @@ final class Plugin
         if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
             \WP_CLI::add_command('wu-native', Cli\Command::class);
         }
+        // Also without the extension: the job then fails visibly instead of vanishing.
+        Sync\Schedule::register();
         if (!extension_loaded('wu_native')) {
             // The plugin's own PHP integrations keep working untouched.
             add_action('network_admin_notices', [MissingExtensionNotice::class, 'render']);

@@ -8,6 +8,10 @@ use WuNative\IntegrationLog;
 use WuNative\NativeProviders;
 use WuNative\NetworkSettings;
 use WuNative\ResultText;
+use WuNative\Sync\Reconciler;
+use WuNative\Sync\Schedule;
+use WuNative\Sync\SyncReport;
+use WuNative\Sync\WantedDomains;
 use WP_CLI;
 
 /**
@@ -19,6 +23,7 @@ use WP_CLI;
  *     wp wu-native test hestia
  *     wp wu-native add-domain customer.com --site=2
  *     wp wu-native remove-domain customer.com --site=2 --www=never
+ *     wp wu-native sync --prune --dry-run
  */
 final class Command
 {
@@ -55,6 +60,10 @@ final class Command
         }
         foreach (NativeProviders::unsupportedInConstant() as $id) {
             WP_CLI::warning("WU_NATIVE_PROVIDERS names '$id', which wu_native does not support: its domain hooks will fail");
+        }
+        $scheduleProblem = Schedule::problem();
+        if ($scheduleProblem !== null) {
+            WP_CLI::warning($scheduleProblem);
         }
         if ($format === 'table') {
             WP_CLI::log('wu_native ' . wu_native_version());
@@ -151,6 +160,109 @@ final class Command
         $this->change('wu_native_remove_domain', $args, $assoc);
     }
 
+    /**
+     * Makes the panels serve exactly the network's mapped domains (each with
+     * its www. name, by the network's rule): adds what is missing and, with
+     * --prune, removes what no mapping wants. The network's own domain and
+     * its subdomain sites are never removed.
+     *
+     * The domains are Ultimate Multisite's active mappings, or the --file
+     * list. Names the extension refuses are reported and skipped.
+     *
+     * ## OPTIONS
+     *
+     * [--provider=<ids>]
+     * : Comma list of providers; default: the ones the network's hooks use.
+     *
+     * [--prune]
+     * : Also remove names no mapping wants.
+     *
+     * [--dry-run]
+     * : Show what would be added and removed; change nothing.
+     *
+     * [--file=<path>]
+     * : Take the domains from this file (one a line, # comments) instead of Ultimate Multisite.
+     *
+     * [--concurrency=<n>]
+     * : Panel requests in flight at once, 1 to 32.
+     *
+     * [--format=<format>]
+     * : table or json.
+     */
+    public function sync(array $args, array $assoc): void
+    {
+        $format = $this->format($assoc);
+        $this->requireExtension();
+        $providers = $this->providers($assoc);
+        $concurrency = null;
+        if (isset($assoc['concurrency'])) {
+            $value = (string) $assoc['concurrency'];
+            if (preg_match('/^[0-9]+$/', $value) !== 1 || (int) $value < 1 || (int) $value > 32) {
+                WP_CLI::error("--concurrency must be a number from 1 to 32, not '$value'");
+            }
+            $concurrency = (int) $value;
+        }
+        $prune = $this->boolFlag($assoc, 'prune');
+        $dryRun = $this->boolFlag($assoc, 'dry-run');
+        try {
+            if (isset($assoc['file'])) {
+                $names = WantedDomains::fromFile((string) $assoc['file']);
+            } elseif (WantedDomains::pluginAvailable()) {
+                $names = WantedDomains::fromPlugin();
+            } else {
+                WP_CLI::error('Ultimate Multisite is not loaded (no wu_get_domains()): pass --file=<path> with the domains, one a line');
+            }
+        } catch (\RuntimeException $e) {
+            WP_CLI::error($e->getMessage());
+        }
+
+        // One tick per provider: each is a separate wu_native_sync call.
+        $progress = WP_CLI\Utils\make_progress_bar(sprintf('Syncing %d domains with %s', count($names), implode(', ', $providers)), count($providers));
+        try {
+            $report = (new Reconciler($providers, $prune, $dryRun, $concurrency))->run($names, static fn () => $progress->tick());
+        } catch (\RuntimeException | \ValueError $e) {
+            $progress->finish();
+            WP_CLI::error($e->getMessage());
+        }
+        $progress->finish();
+        // A dry run changes nothing, so it stays out of the integration logs.
+        if (!$dryRun) {
+            $report->log();
+        }
+
+        foreach ($report->skipped as $skip) {
+            WP_CLI::warning(sprintf("skipped '%s': %s", $skip['name'], $skip['reason']));
+        }
+        if ($format === 'json') {
+            WP_CLI::line((string) json_encode($report->toArray(), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE));
+        } else {
+            $rows = [];
+            foreach ($report->outcomes as $outcome) {
+                $counts = $outcome['counts'];
+                $rows[] = [
+                    'provider' => $outcome['provider'],
+                    'present' => $counts['present'],
+                    'to_add' => $counts['to_add'],
+                    'to_remove' => $counts['to_remove'],
+                    'added' => $counts['added'],
+                    'removed' => $counts['removed'],
+                    'failed' => $counts['failed'],
+                    'error' => $outcome['ok'] ? '' : SyncReport::error($outcome),
+                ];
+            }
+            WP_CLI\Utils\format_items('table', $rows, ['provider', 'present', 'to_add', 'to_remove', 'added', 'removed', 'failed', 'error']);
+        }
+        if (!$report->ok()) {
+            WP_CLI::error('could not ' . $report->subject() . ': ' . $report->failures());
+        }
+        if ($format === 'table') {
+            $totals = static fn (string $key): int => array_sum(array_map(static fn (array $o): int => $o['counts'][$key], $report->outcomes));
+            WP_CLI::success($dryRun
+                ? sprintf('Dry run on %s: %d to add, %d to remove; nothing changed.', implode(', ', $providers), $totals('to_add'), $totals('to_remove'))
+                : sprintf('Sync done on %s: %d added, %d removed.', implode(', ', $providers), $totals('added'), $totals('removed')));
+        }
+    }
+
     private function change(string $function, array $args, array $assoc): void
     {
         $format = $this->format($assoc);
@@ -227,6 +339,12 @@ final class Command
         if (!extension_loaded('wu_native')) {
             WP_CLI::error('the wu_native PHP extension is not loaded in this PHP (php --ri wu_native); see the wu_native README');
         }
+    }
+
+    /** --flag, --no-flag or --flag=<bool>, as WP-CLI passes them. */
+    private function boolFlag(array $assoc, string $name): bool
+    {
+        return filter_var($assoc[$name] ?? false, FILTER_VALIDATE_BOOLEAN);
     }
 
     private function flag(bool $value, string $format): bool|string

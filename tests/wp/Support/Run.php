@@ -9,7 +9,9 @@ final class Run
 {
     /**
      * @param ?array{class: string, message: string, previous: ?string} $exception
-     * @param list<array{class: string, method: string, domain: string, site_id: int}> $standinCalls
+     * @param list<array> $standinCalls the Ultimate Multisite stand-in's handler calls
+     *   ({class, method, domain, site_id}) and function calls ({function, args})
+     * @param list<array{event: string}> $progress what WP-CLI progress bars were told
      */
     public function __construct(
         public readonly string $stdout,
@@ -18,6 +20,7 @@ final class Run
         public readonly mixed $result = null,
         public readonly ?array $exception = null,
         public readonly array $standinCalls = [],
+        public readonly array $progress = [],
     ) {
     }
 

@@ -56,6 +56,12 @@ final class SandboxPanel
         ));
     }
 
+    /** How many times Hestia's web server was reloaded. */
+    public function hestiaReloads(): int
+    {
+        return (int) $this->call('GET', '/__sandbox/state')['hestia']['reloads'];
+    }
+
     public function requestCount(): int
     {
         return count($this->call('GET', '/__sandbox/requests'));

@@ -17,6 +17,7 @@ final class WordPress
         'wu_host_integrations_enabled' => ['hestia' => true],
         'wp-ultimo_settings' => ['auto_create_www_subdomain' => 'always'],
         'wu_test_plugin_version' => '2.5',
+        'wu_test_domains' => null, // no wu_get_domains()
     ];
 
     public function __construct(public readonly string $root, private readonly string $extension)
@@ -67,11 +68,21 @@ final class WordPress
      */
     public function cli(array $argv, array $scenario = []): Run
     {
-        $script = "require " . var_export(__DIR__ . '/wp-cli-standin.php', true) . ";\n"
+        $record = tempnam($this->root, 'cli-record-');
+        $script = 'define(\'WU_TEST_CLI_RECORD\', ' . var_export($record, true) . ");\n"
+            . "require " . var_export(__DIR__ . '/wp-cli-standin.php', true) . ";\n"
             . $this->prelude($scenario)
             . 'exit(WP_CLI::run(' . var_export($argv, true) . "));\n";
-        [$stdout, $stderr, $exit] = $this->execute($script, $scenario['extension'] ?? true);
-        return new Run($stdout, $stderr, $exit);
+        try {
+            [$stdout, $stderr, $exit] = $this->execute($script, $scenario['extension'] ?? true);
+            $progress = array_map(
+                static fn (string $line): array => json_decode($line, true),
+                array_filter(explode("\n", (string) file_get_contents($record))),
+            );
+        } finally {
+            unlink($record);
+        }
+        return new Run($stdout, $stderr, $exit, progress: array_values($progress));
     }
 
     public function pluginLog(string $provider): string

@@ -108,6 +108,40 @@ namespace WP_CLI {
 }
 
 namespace WP_CLI\Utils {
+    /**
+     * Piped, WP-CLI's bar prints nothing; this one records what it was told
+     * (start, each tick, finish) as JSON lines in WU_TEST_CLI_RECORD.
+     */
+    final class RecordingProgressBar
+    {
+        public function __construct(string $message, int $count)
+        {
+            self::record(['event' => 'start', 'message' => $message, 'count' => $count]);
+        }
+
+        public function tick(int $increment = 1, ?string $message = null): void
+        {
+            self::record(['event' => 'tick', 'increment' => $increment]);
+        }
+
+        public function finish(): void
+        {
+            self::record(['event' => 'finish']);
+        }
+
+        private static function record(array $event): void
+        {
+            if (defined('WU_TEST_CLI_RECORD')) {
+                file_put_contents(WU_TEST_CLI_RECORD, json_encode($event) . "\n", FILE_APPEND);
+            }
+        }
+    }
+
+    function make_progress_bar(string $message, int $count, int $interval = 100): RecordingProgressBar
+    {
+        return new RecordingProgressBar($message, $count);
+    }
+
     /** table: a bordered text table as WP-CLI prints it; json: the rows as a JSON list. */
     function format_items(string $format, array $items, $fields): void
     {

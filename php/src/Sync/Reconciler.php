@@ -1,0 +1,148 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WuNative\Sync;
+
+use WuNative\NetworkSettings;
+
+/**
+ * Runs wu_native_sync once per provider (so a caller can show progress),
+ * each time with the same complete list of names.
+ *
+ * Names the extension refuses are skipped and reported instead of failing
+ * the whole reconcile: the extension validates the list before it contacts
+ * any panel and names the first bad entry, so each refusal costs no request;
+ * the named entry is dropped and the call repeated. The extension stays the
+ * only judge of a name: a PHP copy of its rules could disagree, and with
+ * prune a good name wrongly skipped would be removed from the panel.
+ */
+final class Reconciler
+{
+    /** @param list<string> $providers */
+    public function __construct(
+        private readonly array $providers,
+        private readonly bool $prune = false,
+        private readonly bool $dryRun = false,
+        private readonly ?int $concurrency = null,
+    ) {
+    }
+
+    /**
+     * @param list<string> $names the complete list of mapped domains
+     * @param ?callable(array): void $afterEach called with each provider's outcome
+     */
+    public function run(array $names, ?callable $afterEach = null): SyncReport
+    {
+        $skipped = [];
+        // ext-php-rs cannot read a non-UTF-8 string and would refuse the whole list.
+        foreach ($names as $i => $name) {
+            if (preg_match('//u', $name) !== 1) {
+                $skipped[] = ['name' => self::printable($name), 'reason' => 'it is not valid UTF-8'];
+                unset($names[$i]);
+            }
+        }
+        $names = array_values($names);
+        $options = ['prune' => $this->prune, 'dry_run' => $this->dryRun];
+        $www = NetworkSettings::wwwRule();
+        if ($www !== null) {
+            $options['www'] = $www;
+        }
+        if ($this->concurrency !== null) {
+            $options['concurrency'] = $this->concurrency;
+        }
+        $outcomes = [];
+        $wanted = null;
+        foreach ($this->providers as $provider) {
+            $outcome = $this->syncOne($provider, $names, $skipped, $options, $wanted);
+            $outcomes[] = $outcome;
+            if ($afterEach !== null) {
+                $afterEach($outcome);
+            }
+        }
+        return new SyncReport($outcomes, $skipped, $wanted, $this->prune, $this->dryRun);
+    }
+
+    /**
+     * @param list<string> $names shortened in place by the names refused
+     * @param list<array{name: string, reason: string}> $skipped
+     */
+    private function syncOne(string $provider, array &$names, array &$skipped, array $options, ?int &$wanted): array
+    {
+        // Each pass drops at least one name, so this ends.
+        while (true) {
+            try {
+                $result = wu_native_sync($names, ['providers' => [$provider]] + $options);
+                $wanted = $result['wanted'];
+                return $result['results'][0];
+            } catch (\WuNative\InvalidDomainException $e) {
+                $refusal = self::refusal($e->getMessage(), $names);
+                if ($refusal === null) {
+                    throw $e;
+                }
+                [$matches, $reason] = $refusal;
+                foreach ($matches as $name) {
+                    $skipped[] = ['name' => self::printable($name), 'reason' => $reason];
+                }
+                $names = array_values(array_diff($names, $matches));
+            } catch (\WuNative\ConfigException $e) {
+                // Not configured (or unknown): this provider fails, the others still run.
+                return self::failedOutcome($provider, 'config', preg_replace('/^\w+\(\): /', '', $e->getMessage()));
+            }
+        }
+    }
+
+    /**
+     * The entries an InvalidDomainException names, and why, or null when its
+     * message cannot be matched to an entry.
+     *
+     * @param list<string> $names
+     * @return ?array{list<string>, string}
+     */
+    private static function refusal(string $message, array $names): ?array
+    {
+        if (preg_match("/^(?:\\w+\\(\\): )?'(.*?)' is not a valid host name: (.*)$/s", $message, $m) !== 1) {
+            return null;
+        }
+        [, $shown, $reason] = $m;
+        // With several bad names the extension appends "(and N more …)"; each is reported on its own.
+        $reason = (string) preg_replace("/ \\(and \\d+ more invalid names?, e\\.g\\. '.*'\\)$/s", '', $reason);
+        $matches = array_values(array_unique(array_filter($names, static fn (string $n): bool => $n === $shown || self::printable($n) === $shown)));
+        return $matches === [] ? null : [$matches, $reason];
+    }
+
+    /** The extension's shortened, escaped copy of an input (domain::printable), to match its messages. */
+    public static function printable(string $input): string
+    {
+        if (preg_match('//u', $input) !== 1) {
+            return (string) preg_replace('/[^\x20-\x7e]/', '?', substr($input, 0, 80));
+        }
+        $chars = preg_split('//u', $input, -1, PREG_SPLIT_NO_EMPTY) ?: [];
+        $shown = (string) preg_replace_callback(
+            '/[\x{0}-\x{1f}\x{7f}-\x{9f}]/u',
+            static fn (array $m): string => match ($m[0]) {
+                "\t" => '\t',
+                "\r" => '\r',
+                "\n" => '\n',
+                default => sprintf('\u{%x}', strlen($m[0]) === 1 ? ord($m[0]) : ord($m[0][1])),
+            },
+            implode('', array_slice($chars, 0, 80)),
+        );
+        return count($chars) > 80 ? $shown . '…' : $shown;
+    }
+
+    /** A provider outcome in the extension's shape, for a provider that could not be asked. */
+    public static function failedOutcome(string $provider, string $kind, string $message): array
+    {
+        $zero = array_fill_keys(['present', 'wanted', 'protected', 'to_add', 'to_remove', 'added', 'removed', 'failed'], 0);
+        return [
+            'provider' => $provider,
+            'ok' => false,
+            'counts' => $zero,
+            'plan' => ['add' => [], 'remove' => []],
+            'changes' => [],
+            'failed' => [],
+            'error' => ['kind' => $kind, 'message' => $message, 'http_status' => null, 'provider_code' => null],
+        ];
+    }
+}
