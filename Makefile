@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps build test test-rust test-php test-wp demo install readme clean soak soak-short
+.PHONY: all deps build test test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
 
 all: build
 
@@ -38,6 +38,14 @@ soak: build
 soak-short: build
 	$(CARGO) build --release -q -p wu_soak
 	@scripts/soak.sh short
+
+## Side-by-side benchmark, native vs the plugin's PHP path (WordPress HTTP API), HTTP and HTTPS; writes bench/results.md.
+bench: build
+	@scripts/bench.sh
+
+## Fuzz host names, settings and each panel's answers (cargo-fuzz, FUZZ_SECONDS each, default 30); not part of `make test`.
+fuzz:
+	@scripts/fuzz.sh
 
 ## Build, start the sandbox, map and unmap customer.example through the extension.
 demo: build
