@@ -52,6 +52,11 @@ impl HttpSettings {
     /// TLS settings (`WU_NATIVE_CA_FILE`, `WU_NATIVE_SSL_VERIFY`) of one provider.
     pub fn from_values(values: &crate::config::Values, default_timeout: Duration) -> Result<Self, ProviderError> {
         let mut settings = HttpSettings::with_timeout(values.timeout(default_timeout)?);
+        if let Some(path) = values.get(crate::config::CA_FILE) {
+            // Checked on every call, so a broken file is reported even before
+            // an HTTPS panel needs it.
+            read_ca_file(path)?;
+        }
         settings.tls = TlsSettings {
             extra_ca_file: values.get(crate::config::CA_FILE).map(str::to_string),
             skip_verify: !crate::config::parse_yes_no(
@@ -133,15 +138,26 @@ impl Response {
     }
 }
 
+/// What makes two clients differ. Timeouts are not part of it (the total
+/// timeout is set per request, and the connect limit is the same for all),
+/// so one process builds one client per trust setting, not one per panel:
+/// building one loads the system trust store, the costliest part of a first call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ClientKey {
+    tls: TlsSettings,
+    /// Plain-HTTP panels get a client without the trust store at all.
+    https: bool,
+}
+
 struct ClientCache {
     pid: u32,
-    clients: HashMap<HttpSettings, reqwest::blocking::Client>,
+    clients: HashMap<ClientKey, reqwest::blocking::Client>,
 }
 
 static CLIENTS: Lazy<Mutex<ClientCache>> =
     Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), clients: HashMap::new() }));
 
-fn client_for(settings: &HttpSettings) -> Result<reqwest::blocking::Client, ProviderError> {
+fn client_for(settings: &HttpSettings, https: bool) -> Result<reqwest::blocking::Client, ProviderError> {
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let pid = std::process::id();
     if cache.pid != pid {
@@ -151,27 +167,30 @@ fn client_for(settings: &HttpSettings) -> Result<reqwest::blocking::Client, Prov
         std::mem::forget(inherited);
         cache.pid = pid;
     }
-    if let Some(client) = cache.clients.get(settings) {
+    let key = ClientKey { tls: settings.tls.clone(), https };
+    if let Some(client) = cache.clients.get(&key) {
         return Ok(client.clone());
     }
     let mut builder = reqwest::blocking::Client::builder()
         .user_agent(USER_AGENT)
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.timeout)
+        .connect_timeout(MAX_CONNECT_TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none());
-    if let Some(path) = &settings.tls.extra_ca_file {
-        for certificate in read_ca_file(path)? {
-            builder = builder.add_root_certificate(certificate);
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_built_in_root_certs(https);
+    if https {
+        if let Some(path) = &settings.tls.extra_ca_file {
+            for certificate in read_ca_file(path)? {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
-    }
-    if settings.tls.skip_verify {
-        builder = builder.danger_accept_invalid_certs(true);
+        if settings.tls.skip_verify {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
     }
     let client = builder
         .build()
         .map_err(|e| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {}", chain(&e))))?;
-    cache.clients.insert(settings.clone(), client.clone());
+    cache.clients.insert(key, client.clone());
     Ok(client)
 }
 
@@ -236,7 +255,7 @@ impl Failure {
 }
 
 fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Failure> {
-    let client = client_for(settings).map_err(|error| Failure { error, unsent: true })?;
+    let client = client_for(settings, request.url.scheme() == "https").map_err(|error| Failure { error, unsent: true })?;
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
