@@ -3,10 +3,11 @@
 #   scripts/sandbox.sh start   → prints the sandbox's base URL
 #   scripts/sandbox.sh stop
 #   scripts/sandbox.sh url
-# State lives in target/sandbox/ (pid, port, log).
+# State lives in $WU_SANDBOX_DIR (default target/sandbox/: pid, port, log), so
+# runs that each set their own directory do not stop each other's sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir="target/sandbox"
+dir="${WU_SANDBOX_DIR:-target/sandbox}"
 bin="target/release/wu-sandbox"
 mkdir -p "$dir"
 

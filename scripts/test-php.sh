@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export WU_NATIVE_EXT="$PWD/target/release/libwu_native.so"
 [ -f "$WU_NATIVE_EXT" ] || { echo "test-php: $WU_NATIVE_EXT is not built; run make build" >&2; exit 1; }
+WU_SANDBOX_DIR="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-php-tests.XXXXXX")"
+export WU_SANDBOX_DIR
 WU_SANDBOX_URL="$(scripts/sandbox.sh start)"
 export WU_SANDBOX_URL
-trap 'scripts/sandbox.sh stop' EXIT
+trap 'scripts/sandbox.sh stop; rm -rf "$WU_SANDBOX_DIR"' EXIT
 php -d "extension=$WU_NATIVE_EXT" "$(command -v phpunit)" -c tests/php/phpunit.xml "$@"

@@ -14,7 +14,7 @@ use once_cell::sync::Lazy;
 use url::Url;
 
 use crate::error::{ErrorKind, ProviderError};
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 
 /// Longest panel answer we read; a larger one is refused as `api`.
 pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
@@ -27,11 +27,14 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Longest pause between attempts, even when a panel asks for more.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub tls: TlsSettings,
+    /// The provider's secrets: removed from every answer as soon as it is
+    /// read, so no excerpt, parse error or message can carry one.
+    pub redactor: Redactor,
 }
 
 /// How panel certificates are checked. The system trust store always
@@ -45,13 +48,14 @@ pub struct TlsSettings {
 
 impl HttpSettings {
     pub fn with_timeout(timeout: Duration) -> Self {
-        HttpSettings { connect_timeout: timeout.min(MAX_CONNECT_TIMEOUT), timeout, tls: TlsSettings::default() }
+        HttpSettings { connect_timeout: timeout.min(MAX_CONNECT_TIMEOUT), timeout, tls: TlsSettings::default(), redactor: Redactor::default() }
     }
 
     /// The timeout (`WU_NATIVE_TIMEOUT` or the provider's default) and the
     /// TLS settings (`WU_NATIVE_CA_FILE`, `WU_NATIVE_SSL_VERIFY`) of one provider.
     pub fn from_values(values: &crate::config::Values, default_timeout: Duration) -> Result<Self, ProviderError> {
         let mut settings = HttpSettings::with_timeout(values.timeout(default_timeout)?);
+        values.add_secrets_to(&mut settings.redactor);
         if let Some(path) = values.get(crate::config::CA_FILE) {
             // Checked on every call, so a broken file is reported even before
             // an HTTPS panel needs it.
@@ -309,7 +313,27 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
             .with_status(status),
         });
     }
-    Ok(Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+    let body = answer_redactor(request, settings).redact(&String::from_utf8_lossy(&bytes));
+    Ok(Response { status, headers, body })
+}
+
+/// The provider's secrets plus the credentials in the forms this request
+/// sent them (a panel may echo a header back).
+fn answer_redactor(request: &Request, settings: &HttpSettings) -> Redactor {
+    let mut redactor = settings.redactor.clone();
+    match &request.auth {
+        Auth::None => {}
+        Auth::Bearer(token) => redactor.add(token),
+        Auth::Basic(user, key) => {
+            use base64::Engine;
+            redactor.add(key);
+            redactor.add_text(&base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", key.expose())));
+        }
+    }
+    for (_, secret) in &request.secret_fields {
+        redactor.add(secret);
+    }
+    redactor
 }
 
 /// `host:port` of a URL, never its user info, path or query.

@@ -36,12 +36,23 @@ pub struct Redactor {
     needles: Vec<String>,
 }
 
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor({} needles)", self.needles.len())
+    }
+}
+
 impl Redactor {
     /// Pieces shorter than this are too common to redact without mangling messages.
     const MIN_PIECE: usize = 6;
 
     pub fn add(&mut self, secret: &Secret) {
-        let value = secret.expose();
+        self.add_text(secret.expose());
+    }
+
+    /// A secret in another form than a configured value (an encoded
+    /// credential a request carried).
+    pub fn add_text(&mut self, value: &str) {
         let pieces = std::iter::once(value).chain(value.split([':', '@', ' ']));
         for piece in pieces {
             if piece.len() >= Self::MIN_PIECE && !self.needles.iter().any(|n| n == piece) {

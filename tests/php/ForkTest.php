@@ -1,0 +1,114 @@
+<?php
+declare(strict_types=1);
+
+namespace WuNative\Tests;
+
+use WuNative\Tests\Support\TestCase;
+
+/**
+ * php-fpm and WP-CLI fork: a child inherits the shared HTTP client, whose
+ * worker thread does not exist in the child. Children must still make calls,
+ * in bounded time, and the parent must carry on after them.
+ */
+final class ForkTest extends TestCase
+{
+    /** Seconds a child may take before the watchdog kills it and the test fails. */
+    private const WATCHDOG_SECONDS = 20;
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        if (!function_exists('pcntl_fork')) {
+            $this->markTestSkipped('pcntl is not compiled into this PHP CLI');
+        }
+    }
+
+    /**
+     * Child code: a PHP process makes a first call (so the client exists),
+     * forks $children children that each add then remove their own name,
+     * waits for them under a watchdog, then calls again itself.
+     */
+    private function forkScenario(int $children, array $constants): array
+    {
+        $watchdog = self::WATCHDOG_SECONDS;
+        return $this->runPhp($constants, <<<PHP
+            \$before = wu_native_test_connection('hestia');
+            \$pids = [];
+            for (\$i = 1; \$i <= $children; \$i++) {
+                \$pid = pcntl_fork();
+                if (\$pid === -1) {
+                    return 'fork failed';
+                }
+                if (\$pid === 0) {
+                    // Child: never returns into the parent's code, whatever happens.
+                    \$ok = false;
+                    try {
+                        \$name = "child\$i.example";
+                        \$added = wu_native_add_domain(\$name, \$i, ['www' => 'never']);
+                        \$removed = wu_native_remove_domain(\$name, \$i, ['www' => 'never']);
+                        \$actions = fn (array \$result) => array_unique(array_column(array_merge(...array_column(\$result['results'], 'changes')), 'action'));
+                        \$ok = \$added['ok'] && \$removed['ok'] && \$actions(\$added) === ['added'] && \$actions(\$removed) === ['removed'];
+                        if (!\$ok) {
+                            fwrite(STDERR, "child \$i: " . json_encode([\$added, \$removed]) . "\\n");
+                        }
+                    } catch (\\Throwable \$e) {
+                        fwrite(STDERR, "child \$i: " . \$e->getMessage() . "\\n");
+                    }
+                    exit(\$ok ? 0 : 3);
+                }
+                \$pids[\$i] = \$pid;
+            }
+            \$children = [];
+            \$deadline = microtime(true) + $watchdog;
+            while (\$pids !== [] && microtime(true) < \$deadline) {
+                foreach (\$pids as \$i => \$pid) {
+                    if (pcntl_waitpid(\$pid, \$status, WNOHANG) === \$pid) {
+                        \$children[\$i] = pcntl_wifexited(\$status) ? pcntl_wexitstatus(\$status) : 'killed by signal ' . pcntl_wtermsig(\$status);
+                        unset(\$pids[\$i]);
+                    }
+                }
+                usleep(10000);
+            }
+            foreach (\$pids as \$i => \$pid) {
+                // Hung: kill it so the test fails instead of hanging.
+                exec('kill -KILL ' . (int) \$pid);
+                pcntl_waitpid(\$pid, \$status);
+                \$children[\$i] = 'hung';
+            }
+            ksort(\$children);
+            \$after = wu_native_add_domain('parent.example', 1, ['www' => 'never']);
+            return [
+                'before' => \$before['ok'],
+                'children' => \$children,
+                'after' => \$after['ok'],
+                'after_actions' => array_column(array_merge(...array_column(\$after['results'], 'changes')), 'action'),
+            ];
+            PHP);
+    }
+
+    public function test_a_forked_child_adds_and_removes_and_the_parent_carries_on(): void
+    {
+        $run = $this->forkScenario(1, $this->hestia() + $this->enhance() + $this->serverpilot());
+        $this->assertNull($run['exception'], json_encode($run['exception']));
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        $this->assertSame(
+            ['before' => true, 'children' => [1 => 0], 'after' => true, 'after_actions' => ['added', 'added', 'added']],
+            $run['result'],
+            $run['stderr'],
+        );
+        $this->assertSame(['www.network.example', 'parent.example'], $this->sandbox->hestiaAliases());
+    }
+
+    public function test_several_children_forked_from_one_parent_work_at_once(): void
+    {
+        // ServerPilot replaces the whole domain list, so concurrent writers would race; the others add one name each.
+        $run = $this->forkScenario(4, $this->hestia() + $this->enhance());
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        $this->assertSame([1 => 0, 2 => 0, 3 => 0, 4 => 0], $run['result']['children'], $run['stderr']);
+        $this->assertTrue($run['result']['after']);
+        $this->assertNotContains('child1.example', $this->sandbox->hestiaAliases());
+        $this->assertSame(['www.network.example', 'parent.example'], $this->sandbox->hestiaAliases());
+        $adds = array_filter($this->hestiaForms(), fn ($form) => $form['cmd'] === 'v-add-web-domain-alias');
+        $this->assertCount(5, $adds, 'each child and the parent sent their own add');
+    }
+}
