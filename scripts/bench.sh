@@ -19,50 +19,22 @@ done
 root="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-bench.XXXXXX")"
 export BENCH_ROOT="$root"
 pids=()
+source scripts/wp-env.sh
 teardown() {
   local status=$?
   set +e
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-  done
+  stop_processes "${pids[@]}"
   rm -rf "$root"
   exit "$status"
 }
 trap teardown EXIT
 
-wait_for() { # file pid what (a socket exists; a port file has content)
-  for _ in $(seq 1 200); do
-    { [ -S "$1" ] || [ -s "$1" ]; } && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "bench: $3 did not start" >&2
-  return 1
-}
-
 # Only the extensions each side needs; no php.ini (an installed wu_native.ini would load it twice).
 php_base=(php -n -d memory_limit=512M)
 php_wp=("${php_base[@]}" -d extension=curl -d extension=mysqlnd -d extension=mysqli -d extension=mbstring)
 
-echo "==> MariaDB in $root (unix socket only)"
-mkdir -p "$root/db"
-user="$(id -un)"
-mariadb-install-db --no-defaults --datadir="$root/db" --user="$user" --skip-test-db \
-  --auth-root-authentication-method=socket >"$root/mariadb-install.log" 2>&1 \
-  || { cat "$root/mariadb-install.log" >&2; exit 1; }
-mariadbd --no-defaults --datadir="$root/db" --socket="$root/mysql.sock" --skip-networking \
-  --pid-file="$root/mariadb.pid" --log-error="$root/mariadb.err" --user="$user" \
-  --innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-  --skip-log-bin >/dev/null 2>&1 &
-pids+=($!)
-wait_for "$root/mysql.sock" "${pids[-1]}" MariaDB || { cat "$root/mariadb.err" >&2; exit 1; }
-mariadb --no-defaults --socket="$root/mysql.sock" -u root <<'SQL'
-CREATE DATABASE wordpress;
-CREATE USER 'wordpress'@'localhost' IDENTIFIED BY 'wordpress';
-GRANT ALL ON wordpress.* TO 'wordpress'@'localhost';
-SQL
+start_mariadb "$root"
+pids+=("$MARIADB_PID")
 
 echo "==> sandbox panels (HTTP and HTTPS, 127.0.0.1)"
 "$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/http.port" --log "$root/http-requests.log" >"$root/http.log" 2>&1 &

@@ -17,50 +17,20 @@ done
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-wp.XXXXXX")"
 export WU_WP_ROOT="$root"
-mariadb_pid=""
+MARIADB_PID=""
 sandbox_pid=""
+source scripts/wp-env.sh
 teardown() {
   local status=$?
   set +e
   [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
-  if [ -n "$mariadb_pid" ]; then
-    kill "$mariadb_pid" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$mariadb_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$mariadb_pid" 2>/dev/null
-  fi
+  [ -n "$MARIADB_PID" ] && stop_processes "$MARIADB_PID"
   rm -rf "$root"
   exit "$status"
 }
 trap teardown EXIT
 
-wait_for() { # file pid what
-  for _ in $(seq 1 200); do
-    [ -e "$1" ] && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "test-wp: $3 did not start" >&2
-  return 1
-}
-
-echo "==> MariaDB in $root (unix socket only)"
-mkdir -p "$root/db"
-user="$(id -un)"
-mariadb-install-db --no-defaults --datadir="$root/db" --user="$user" --skip-test-db \
-  --auth-root-authentication-method=socket >"$root/mariadb-install.log" 2>&1 \
-  || { cat "$root/mariadb-install.log" >&2; exit 1; }
-# Durability is not wanted for a throw-away database: skip the fsyncs.
-mariadbd --no-defaults --datadir="$root/db" --socket="$root/mysql.sock" --skip-networking \
-  --pid-file="$root/mariadb.pid" --log-error="$root/mariadb.err" --user="$user" \
-  --innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-  --skip-log-bin >/dev/null 2>&1 &
-mariadb_pid=$!
-wait_for "$root/mysql.sock" "$mariadb_pid" MariaDB || { cat "$root/mariadb.err" >&2; exit 1; }
-mariadb --no-defaults --socket="$root/mysql.sock" -u root <<'SQL'
-CREATE DATABASE wordpress;
-CREATE USER 'wordpress'@'localhost' IDENTIFIED BY 'wordpress';
-GRANT ALL ON wordpress.* TO 'wordpress'@'localhost';
-SQL
+start_mariadb "$root"
 
 echo "==> sandbox panel"
 "$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/sandbox.port" --log "$root/sandbox-requests.log" >"$root/sandbox.log" 2>&1 &
