@@ -6,6 +6,7 @@
 
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
+use ext_php_rs::binary::Binary;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, Zval};
 use ext_php_rs::zend::{ce, ClassEntry, ModuleEntry};
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use wu_native_core::config::ConfigSource;
 use wu_native_core::ops::{self, Operation, Options, SyncOptions};
+use wu_native_core::domain::InvalidHostName;
 use wu_native_core::{providers, CallerError, WwwRule};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -62,29 +64,29 @@ fn exception(function: &str, err: CallerError) -> PhpException {
 /// Maps a domain: the panels start serving it (and its www. variant, per the www rule).
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_add_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    change("wu_native_add_domain", Operation::AddDomain, &domain, site_id, options)
+pub fn wu_native_add_domain(domain: Binary<u8>, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    change("wu_native_add_domain", Operation::AddDomain, domain.into(), site_id, options)
 }
 
 /// Unmaps a domain: the panels stop serving it (and its www. variant, per the www rule).
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_remove_domain(domain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    change("wu_native_remove_domain", Operation::RemoveDomain, &domain, site_id, options)
+pub fn wu_native_remove_domain(domain: Binary<u8>, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    change("wu_native_remove_domain", Operation::RemoveDomain, domain.into(), site_id, options)
 }
 
 /// A site was created in subdomain mode: panels that need it serve the subdomain.
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_add_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    change("wu_native_add_subdomain", Operation::AddSubdomain, &subdomain, site_id, options)
+pub fn wu_native_add_subdomain(subdomain: Binary<u8>, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    change("wu_native_add_subdomain", Operation::AddSubdomain, subdomain.into(), site_id, options)
 }
 
 /// A subdomain site was deleted: panels that served the subdomain forget it.
 #[php_function]
 #[php(defaults(site_id = 0))]
-pub fn wu_native_remove_subdomain(subdomain: String, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    change("wu_native_remove_subdomain", Operation::RemoveSubdomain, &subdomain, site_id, options)
+pub fn wu_native_remove_subdomain(subdomain: Binary<u8>, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    change("wu_native_remove_subdomain", Operation::RemoveSubdomain, subdomain.into(), site_id, options)
 }
 
 /// Checks one provider's credentials and target; message is "Access Authorized" on success.
@@ -119,9 +121,13 @@ pub fn wu_native_version() -> String {
     format!("{VERSION}+{REVISION}")
 }
 
-fn change(function: &str, operation: Operation, name: &str, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+/// `name` arrives as bytes (a PHP string need not be text), so that bytes
+/// that are not UTF-8 are refused as an invalid host name, not a type error.
+fn change(function: &str, operation: Operation, name: Vec<u8>, site_id: i64, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    let name = String::from_utf8(name)
+        .map_err(|e| exception(function, CallerError::InvalidDomain(InvalidHostName::not_utf8(e.as_bytes()))))?;
     let options = read_options(function, options)?;
-    let result = ops::run(operation, name, site_id, &options, &PhpConstants).map_err(|e| exception(function, e))?;
+    let result = ops::run(operation, &name, site_id, &options, &PhpConstants).map_err(|e| exception(function, e))?;
     Ok(to_array(&result))
 }
 

@@ -64,6 +64,13 @@ pub struct InvalidHostName {
     pub reason: String,
 }
 
+impl InvalidHostName {
+    /// Bytes that are not text at all (PHP strings are bytes).
+    pub fn not_utf8(bytes: &[u8]) -> InvalidHostName {
+        invalid(&String::from_utf8_lossy(bytes), "it is not valid UTF-8 text")
+    }
+}
+
 fn invalid(input: &str, reason: impl Into<String>) -> InvalidHostName {
     InvalidHostName { input: printable(input), reason: reason.into() }
 }
