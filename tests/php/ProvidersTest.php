@@ -133,4 +133,78 @@ final class ProvidersTest extends TestCase
         }
         $this->assertSame(['auth', 'auth', 'auth'], array_column(array_column($run['result'][0]['results'], 'error'), 'kind'));
     }
+
+    /** @dataProvider enhanceModes */
+    public function test_enhance_re_adds_and_re_removes_without_writing_and_handles_subdomains(bool $website): void
+    {
+        $constants = $this->enhance($website);
+        $this->call($constants, 'return wu_native_add_domain("customer.example", 2);');
+        $again = $this->call($constants, 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertSame(['already_present', 'already_present'], array_column($again['results'][0]['changes'], 'action'));
+        $this->call($constants, 'return wu_native_remove_domain("customer.example", 2);');
+        $gone = $this->call($constants, 'return wu_native_remove_domain("customer.example", 2);');
+        $this->assertSame(['already_absent', 'already_absent'], array_column($gone['results'][0]['changes'], 'action'));
+        $methods = array_count_values(array_column($this->sandbox->requests('enhance'), 'method'));
+        $this->assertSame(['GET' => 4, 'POST' => 2, 'DELETE' => 2], $methods, 'one POST per name added once, one DELETE per name removed once');
+
+        $sub = $this->call($constants, 'return wu_native_add_subdomain("site1.network.example", 3);');
+        $this->assertSame([['name' => 'site1.network.example', 'action' => 'added']], $sub['results'][0]['changes']);
+        $this->assertContains('site1.network.example', $this->enhanceDomains($website));
+        $this->assertNotContains('www.site1.network.example', $this->enhanceDomains($website));
+        $this->call($constants, 'return wu_native_remove_subdomain("site1.network.example", 3);');
+        $this->assertSame(['network.example'], $this->enhanceDomains($website));
+    }
+
+    public static function enhanceRefusals(): array
+    {
+        return [
+            'expired token, server mode' => [false, ['WU_ENHANCE_API_TOKEN' => 'expired-token'], 'auth', 'System Administrator'],
+            'expired token, website mode' => [true, ['WU_ENHANCE_API_TOKEN' => 'expired-token'], 'auth', 'System Administrator'],
+            'unknown server' => [false, ['WU_ENHANCE_SERVER_ID' => '00000000-0000-4000-8000-00000000ffff'], 'not_found', 'WU_ENHANCE_SERVER_ID'],
+            'unknown website' => [true, ['WU_ENHANCE_WEBSITE_ID' => '00000000-0000-4000-8000-00000000ffff'], 'not_found', 'WU_ENHANCE_WEBSITE_ID'],
+            'URL without /api' => [false, ['WU_ENHANCE_API_URL' => 'SANDBOX'], 'http', '/api'],
+        ];
+    }
+
+    /** @dataProvider enhanceRefusals */
+    public function test_enhance_refusals_come_back_as_their_kind(bool $website, array $overrides, string $kind, string $says): void
+    {
+        $overrides = array_map(fn ($v) => $v === 'SANDBOX' ? $this->sandbox->url : $v, $overrides);
+        $result = $this->call($this->enhance($website, $overrides), 'return wu_native_add_domain("customer.example", 2);');
+        $error = $result['results'][0]['error'];
+        $this->assertSame($kind, $error['kind'], $error['message']);
+        $this->assertStringContainsString($says, $error['message']);
+        $this->assertStringNotContainsString('expired-token', json_encode($result));
+    }
+
+    public function test_serverpilot_sends_no_update_when_nothing_changes_and_refuses_past_the_cap(): void
+    {
+        $this->call($this->serverpilot(), 'return wu_native_add_domain("customer.example", 2);');
+        $before = count($this->sandbox->requests('serverpilot'));
+        $again = $this->call($this->serverpilot(), 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertSame(['already_present', 'already_present'], array_column($again['results'][0]['changes'], 'action'));
+        $this->assertSame(['GET'], array_column(array_slice($this->sandbox->requests('serverpilot'), $before), 'method'));
+
+        $full = array_map(fn ($i) => "site-$i.example", range(1, 299));
+        $this->sandbox->patch(['serverpilot' => ['apps' => [self::SERVERPILOT_APP => ['domains' => $full]]]]);
+        $before = count($this->sandbox->requests('serverpilot'));
+        $result = $this->call($this->serverpilot(), 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertSame('limit', $result['results'][0]['error']['kind']);
+        $this->assertStringContainsString('300', $result['results'][0]['error']['message']);
+        $this->assertSame(['GET'], array_column(array_slice($this->sandbox->requests('serverpilot'), $before), 'method'));
+    }
+
+    public function test_serverpilot_refusals_come_back_as_their_kind(): void
+    {
+        $bad = $this->call($this->serverpilot(['WU_SERVER_PILOT_API_KEY' => 'wrong-key']), 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertSame('auth', $bad['results'][0]['error']['kind']);
+        $this->assertSame(401, $bad['results'][0]['error']['http_status']);
+        $missing = $this->call($this->serverpilot(['WU_SERVER_PILOT_APP_ID' => 'noSuchApp']), 'return wu_native_add_domain("customer.example", 2);');
+        $this->assertSame('not_found', $missing['results'][0]['error']['kind']);
+        $this->assertStringContainsString('WU_SERVER_PILOT_APP_ID', $missing['results'][0]['error']['message']);
+        $this->sandbox->fault(['panel' => 'serverpilot', 'mode' => 'status', 'status' => 402, 'body' => '{"error":{"message":"payment required"}}']);
+        $card = $this->call($this->serverpilot(), 'return wu_native_test_connection("serverpilot");');
+        $this->assertSame('auth', $card['error']['kind']);
+        $this->assertStringContainsString('payment card', $card['message']);
+    }
 }

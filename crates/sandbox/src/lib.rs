@@ -1058,6 +1058,9 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
         // round-tripping the whole state (PHP turns empty maps into lists).
         ("PATCH", "state") => {
             let patched = serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(|patch| {
+                if !patch.is_object() {
+                    return Err("a state patch must be a JSON object".to_string());
+                }
                 let mut current = lock(&shared.state).to_value();
                 merge_patch(&mut current, &patch);
                 State::from_value(current)

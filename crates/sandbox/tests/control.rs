@@ -327,5 +327,7 @@ fn patching_the_state_merges_fields_and_keeps_the_rest() {
 
     let bad = raw(&sb, "PATCH", "/__sandbox/state", &[], br#"{"hestia": {"reloads": "many"}}"#).unwrap();
     assert_eq!(bad.status, 400);
+    let not_an_object = raw(&sb, "PATCH", "/__sandbox/state", &[], b"[]").unwrap();
+    assert_eq!(not_an_object.status, 400);
     assert_eq!(sb.hestia_reloads(), 0);
 }
