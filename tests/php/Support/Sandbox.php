@@ -3,8 +3,8 @@ declare(strict_types=1);
 
 namespace WuNative\Tests\Support;
 
-/** The sandbox panel's control endpoints: state, recorded requests, faults. */
-final class Sandbox
+/** The sandbox panel's control endpoints: state, recorded requests, faults (also the WordPress suite's base). */
+class Sandbox
 {
     public function __construct(public readonly string $url)
     {
@@ -57,7 +57,7 @@ final class Sandbox
         return (int) $this->state()['hestia']['reloads'];
     }
 
-    private function call(string $method, string $path, ?array $body = null): mixed
+    protected function call(string $method, string $path, ?array $body = null): mixed
     {
         $context = stream_context_create(['http' => [
             'method' => $method,
