@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps build test test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
+.PHONY: all deps deps-test build test test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
 
 all: build
 
@@ -16,8 +16,13 @@ build: deps
 	$(CARGO) build --release -p wu_native -p wu_sandbox
 	@echo "==> built $(EXT)"
 
-## Rust tests of the core and the sandbox, then PHPUnit against the built extension.
-test: build test-rust test-php test-wp soak-short
+## Everything: Rust tests, PHPUnit against the built extension, the WordPress
+## glue in a real multisite, and a short php-fpm soak.
+test: deps-test build test-rust test-php test-wp soak-short
+
+## One install for all that `make test` needs (PHP, WordPress, MariaDB, php-fpm).
+deps-test:
+	@scripts/deps.sh build wp soak
 
 test-rust:
 	$(CARGO) test --release -p wu_native_core -p wu_sandbox -p wu_soak

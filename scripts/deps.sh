@@ -1,26 +1,69 @@
 #!/usr/bin/env bash
-# Installs, on Debian, what building and testing wu_native needs and is missing:
-# PHP 8.2 with its development files, libclang (for the PHP bindings), PHPUnit.
+# Installs, on Debian, what wu_native's commands need and is missing, with one
+# apt-get update and one install for everything asked:
+#   scripts/deps.sh [build] [wp] [soak]      (no argument: build)
+#   build: PHP 8.2 (cli, dev files, curl, mbstring, xml), libclang, PHPUnit
+#   wp:    Debian's wordpress, MariaDB's server, PHP's mysqli (WordPress tests, bench)
+#   soak:  php8.2-fpm
+# Services are never started by the install: the tests run their own.
 set -euo pipefail
 
 missing=()
-command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
-command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
-command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
-compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null || compgen -G "/usr/lib/*/libclang*.so*" >/dev/null || missing+=(libclang-dev)
-for module in curl mbstring xml; do
-  php -m 2>/dev/null | grep -qx "$module" || missing+=("php8.2-$module")
+has_php_module() { php -m 2>/dev/null | grep -qx "$1"; }
+
+need_build() {
+  command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
+  command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
+  command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
+  compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null || compgen -G "/usr/lib/*/libclang*.so*" >/dev/null || missing+=(libclang-dev)
+  for module in curl mbstring xml; do
+    has_php_module "$module" || missing+=("php8.2-$module")
+  done
+}
+
+need_wp() {
+  [ -f /usr/share/wordpress/wp-settings.php ] || missing+=(wordpress)
+  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  command -v mariadb-install-db >/dev/null 2>&1 || [ -x /usr/bin/mariadb-install-db ] || missing+=(mariadb-server)
+  has_php_module mysqli || missing+=(php8.2-mysql)
+  command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
+}
+
+need_soak() {
+  command -v php-fpm8.2 >/dev/null 2>&1 || [ -x /usr/sbin/php-fpm8.2 ] || missing+=(php8.2-fpm)
+}
+
+[ $# -gt 0 ] || set -- build
+for group in "$@"; do
+  case "$group" in
+    build) need_build ;;
+    wp) need_wp ;;
+    soak) need_soak ;;
+    *) echo "deps: unknown group '$group' (build, wp, soak)" >&2; exit 2 ;;
+  esac
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 
 sudo=""
 if [ "$(id -u)" != "0" ]; then
   command -v sudo >/dev/null 2>&1 || { echo "wu_native needs: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2; exit 1; }
   sudo="sudo"
 fi
+
+# Packages such as wordpress (a web server) and mariadb-server start services
+# after install: forbid that, so nothing listens on the network.
+policy=/usr/sbin/policy-rc.d
+added_policy=""
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+  added_policy=1
+fi
+cleanup() { [ -n "$added_policy" ] && $sudo rm -f "$policy"; true; }
+trap cleanup EXIT
+
 echo "==> Installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -30,20 +30,8 @@ for f in "$ext" "$sandbox_bin" "$soak_bin"; do
   [ -e "$f" ] || { echo "soak: $f is not built; run make soak or make soak-short" >&2; exit 1; }
 done
 
-# php-fpm only when missing (the Debian package name matches `make deps`' PHP 8.2).
-fpm="$(command -v php-fpm8.2 || true)"
-[ -n "$fpm" ] || fpm="$(ls /usr/sbin/php-fpm8.2 2>/dev/null || true)"
-if [ -z "$fpm" ]; then
-  sudo=""
-  if [ "$(id -u)" != "0" ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "soak: php8.2-fpm is missing; install it as root: apt-get install -y php8.2-fpm" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  echo "==> Installing php8.2-fpm"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends php8.2-fpm >/dev/null
-  fpm=/usr/sbin/php-fpm8.2
-fi
+"$root/scripts/deps.sh" soak
+fpm="$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/wu-soak.XXXXXX")"
 sandbox_pid=""
