@@ -10,9 +10,32 @@ function bench_names(string $domain, bool $www): array
     return $www && !str_starts_with($domain, 'www.') ? [$domain, 'www.' . $domain] : [$domain];
 }
 
+/** The plugin's Hestia call pattern: one command per alias, each reloading. */
+trait HestiaAliasCalls
+{
+    abstract private function command(string $cmd, string $alias): int;
+
+    public function add(string $domain, bool $www = true): int
+    {
+        $failed = 0;
+        foreach (bench_names($domain, $www) as $name) {
+            $failed += $this->command('v-add-web-domain-alias', $name);
+        }
+        return $failed;
+    }
+
+    /** The plugin always deletes www. too. */
+    public function remove(string $domain): int
+    {
+        return $this->command('v-delete-web-domain-alias', $domain) + $this->command('v-delete-web-domain-alias', 'www.' . $domain);
+    }
+}
+
 /** Hestia: one v-*-web-domain-alias per name, each with RESTART. */
 final class HestiaPhpPath
 {
+    use HestiaAliasCalls;
+
     public function __construct(
         private string $url,
         private string $user,
@@ -48,21 +71,6 @@ final class HestiaPhpPath
             && in_array(trim(wp_remote_retrieve_body($response)), ['0', ''], true) ? 0 : 1;
     }
 
-    public function add(string $domain, bool $www = true): int
-    {
-        $failed = 0;
-        foreach (bench_names($domain, $www) as $name) {
-            $failed += $this->command('v-add-web-domain-alias', $name);
-        }
-        return $failed;
-    }
-
-    /** The plugin always deletes www. too. */
-    public function remove(string $domain): int
-    {
-        return $this->command('v-delete-web-domain-alias', $domain)
-            + $this->command('v-delete-web-domain-alias', 'www.' . $domain);
-    }
 }
 
 /** Enhance (server mode): POST per name; removal lists, then DELETEs by id. */
@@ -168,6 +176,8 @@ final class ServerPilotPhpPath
  */
 final class HestiaCurlDiag
 {
+    use HestiaAliasCalls;
+
     private ?CurlHandle $ch = null;
 
     public function __construct(private string $url, private array $auth, private ?string $ca, private bool $reuse)
@@ -201,17 +211,4 @@ final class HestiaCurlDiag
         return $body !== false && trim((string) $body) === '0' ? 0 : 1;
     }
 
-    public function add(string $domain, bool $www = true): int
-    {
-        $failed = 0;
-        foreach (bench_names($domain, $www) as $name) {
-            $failed += $this->command('v-add-web-domain-alias', $name);
-        }
-        return $failed;
-    }
-
-    public function remove(string $domain): int
-    {
-        return $this->command('v-delete-web-domain-alias', $domain) + $this->command('v-delete-web-domain-alias', 'www.' . $domain);
-    }
 }
