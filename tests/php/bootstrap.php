@@ -13,4 +13,5 @@ if (getenv('WU_SANDBOX_URL') === false || getenv('WU_NATIVE_EXT') === false) {
 }
 
 require __DIR__ . '/Support/Sandbox.php';
+require __DIR__ . '/Support/SandboxConstants.php';
 require __DIR__ . '/Support/TestCase.php';

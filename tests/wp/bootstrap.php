@@ -11,6 +11,7 @@ foreach (['WU_WP_ROOT', 'WU_SANDBOX_URL', 'WU_NATIVE_EXT'] as $variable) {
 }
 
 require __DIR__ . '/../php/Support/Sandbox.php';
+require __DIR__ . '/../php/Support/SandboxConstants.php';
 require __DIR__ . '/Support/SandboxPanel.php';
 require __DIR__ . '/Support/Run.php';
 require __DIR__ . '/Support/WordPress.php';

@@ -7,6 +7,8 @@ namespace WuNative\WpTests\Support;
 /** Base of the WordPress suite: a fresh sandbox panel and empty logs per test. */
 abstract class WordPressTestCase extends \PHPUnit\Framework\TestCase
 {
+    use \WuNative\Tests\Support\SandboxConstants;
+
     /** Every secret of the sandbox's seed and the wrong ones the tests use. */
     protected const SECRETS = [
         'sandbox-admin-password', 'sandbox-secret-key-000000000000000000000', 'WUSANDBOXACCESSKEY01',
@@ -23,18 +25,6 @@ abstract class WordPressTestCase extends \PHPUnit\Framework\TestCase
         $this->sandbox->reset();
         $this->wordpress = WordPress::fromEnvironment();
         $this->wordpress->clearLogs();
-    }
-
-    /** wp-config constants of a network served by the sandbox's Hestia. */
-    protected function hestia(array $overrides = []): array
-    {
-        return array_merge([
-            'WU_HESTIA_API_URL' => $this->sandbox->url,
-            'WU_HESTIA_API_USER' => 'admin',
-            'WU_HESTIA_API_PASSWORD' => 'sandbox-admin-password',
-            'WU_HESTIA_ACCOUNT' => 'admin',
-            'WU_HESTIA_WEB_DOMAIN' => 'network.example',
-        ], $overrides);
     }
 
     protected function assertNoSecret(string ...$texts): void
