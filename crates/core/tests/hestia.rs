@@ -342,3 +342,12 @@ fn a_stalled_panel_gives_a_timeout_within_the_bound() {
     assert_eq!(result.results[0].error.as_ref().unwrap().kind, ErrorKind::Timeout);
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
 }
+
+#[test]
+fn an_unreadable_listing_reports_the_status_it_came_with() {
+    let sb = Sandbox::start();
+    sb.set_fault(Fault::new(FaultMode::WrongShape).for_panel(Panel::Hestia));
+    let error = ops::test_connection("hestia", &password_mode(&sb)).unwrap().error.unwrap();
+    assert_eq!((error.kind, error.http_status), (ErrorKind::Api, Some(200)), "{}", error.message);
+    assert!(error.message.contains("could not be read"), "{}", error.message);
+}

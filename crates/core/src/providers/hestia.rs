@@ -171,10 +171,10 @@ impl Hestia {
 
     /// Runs a command for its output. Legacy mode reports failures as 200
     /// with `Error: …`, key mode with a status and `Hestia-Exit-Code`.
-    fn output(&self, cmd: &str, args: &[&str]) -> Result<String, ProviderError> {
+    fn output(&self, cmd: &str, args: &[&str]) -> Result<Response, ProviderError> {
         let response = http::send(&self.request(cmd, args, false), &self.http)?;
         if response.is_success() && !response.body.trim_start().starts_with("Error:") {
-            return Ok(response.body);
+            return Ok(response);
         }
         let text = response.body.trim();
         let code = response
@@ -268,14 +268,15 @@ impl Hestia {
     }
 
     fn list_aliases(&self) -> Result<Vec<String>, ProviderError> {
-        let body = self.output("v-list-web-domains", &[&self.account, "json"])?;
-        let text = body.trim();
+        let response = self.output("v-list-web-domains", &[&self.account, "json"])?;
+        let text = response.body.trim();
         // Legacy mode says OK and key mode 204 when the account has no web domains.
         let domains: BTreeMap<String, WebDomain> = if text.is_empty() || text == "OK" {
             BTreeMap::new()
         } else {
             serde_json::from_str(text).map_err(|e| {
-                ProviderError::new(ErrorKind::Api, format!("Hestia's list of web domains could not be read ({e}): {}", crate::domain::printable(&text.chars().take(120).collect::<String>())))
+                ProviderError::new(ErrorKind::Api, format!("Hestia's list of web domains could not be read ({e}): {}", response.excerpt()))
+                    .with_status(response.status)
             })?
         };
         let entry = domains
