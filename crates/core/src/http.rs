@@ -336,6 +336,23 @@ fn answer_redactor(request: &Request, settings: &HttpSettings) -> Redactor {
     redactor
 }
 
+/// A panel's API address read from `constant`: an http(s) URL with a host,
+/// and no credentials, query or fragment in it. `not_a_url` ends the message
+/// for text that is no URL at all; `credentials` says where they go instead.
+pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str) -> Result<Url, ProviderError> {
+    let url = Url::parse(text).map_err(|_| ProviderError::config(format!("{constant} is not a URL: {not_a_url}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ProviderError::config(format!("{constant} must be an http:// or https:// address")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ProviderError::config(format!("{constant} must not contain credentials; {credentials}")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ProviderError::config(format!("{constant} must not contain '?' or '#'")));
+    }
+    Ok(url)
+}
+
 /// `host:port` of a URL, never its user info, path or query.
 pub fn host_of(url: &Url) -> String {
     match (url.host_str(), url.port_or_known_default()) {

@@ -346,24 +346,12 @@ fn normalised(name: &str) -> String {
 /// appended: the guide tells users to include it, and a URL without it gets
 /// an error saying so on the first request.
 fn api_base(raw: &str) -> Result<Url, ProviderError> {
-    let trimmed = raw.trim().trim_end_matches('/');
-    let url = Url::parse(trimmed).map_err(|_| {
-        ProviderError::config(format!("{API_URL} is not a URL: give the panel's API address, e.g. https://panel.example.com/api"))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ProviderError::config(format!(
-            "{API_URL} must be an http:// or https:// address, e.g. https://panel.example.com/api"
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(ProviderError::config(format!(
-            "{API_URL} must not contain credentials; the token goes in {API_TOKEN}"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(ProviderError::config(format!("{API_URL} must not contain '?' or '#'")));
-    }
-    Ok(url)
+    http::panel_url(
+        API_URL,
+        raw.trim().trim_end_matches('/'),
+        "give the panel's API address, e.g. https://panel.example.com/api",
+        &format!("the token goes in {API_TOKEN}"),
+    )
 }
 
 /// An Enhance id: a UUID (8-4-4-4-12 hex digits), returned in lower case.

@@ -453,21 +453,12 @@ impl Provider for Hestia {
 fn api_endpoint(raw: &str) -> Result<Url, ProviderError> {
     let trimmed = raw.trim().trim_end_matches('/');
     let with_api = if trimmed.ends_with("/api") { format!("{trimmed}/") } else { format!("{trimmed}/api/") };
-    let url = Url::parse(&with_api).map_err(|_| {
-        ProviderError::config(format!("{API_URL} is not a URL: give the panel address, e.g. https://panel.example.com:8083/api"))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ProviderError::config(format!("{API_URL} must be an http:// or https:// address of the panel")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(ProviderError::config(format!(
-            "{API_URL} must not contain credentials; set {API_USER} and {API_PASSWORD} or {API_HASH} instead"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(ProviderError::config(format!("{API_URL} must not contain '?' or '#'")));
-    }
-    Ok(url)
+    http::panel_url(
+        API_URL,
+        &with_api,
+        "give the panel address, e.g. https://panel.example.com:8083/api",
+        &format!("set {API_USER} and {API_PASSWORD} or {API_HASH} instead"),
+    )
 }
 
 #[cfg(test)]

@@ -361,18 +361,12 @@ impl Provider for ServerPilot {
 /// `WU_SERVER_PILOT_API_URL` without trailing `/`, checked, and its `host:port`.
 fn api_base(raw: &str) -> Result<(String, String), ProviderError> {
     let trimmed = raw.trim().trim_end_matches('/');
-    let url = Url::parse(trimmed).map_err(|_| {
-        ProviderError::config(format!("{API_URL} is not a URL: leave it undefined for {DEFAULT_API_URL}, or give a full http(s) address"))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ProviderError::config(format!("{API_URL} must be an http:// or https:// address")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(ProviderError::config(format!("{API_URL} must not contain credentials; set {CLIENT_ID} and {API_KEY} instead")));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(ProviderError::config(format!("{API_URL} must not contain '?' or '#'")));
-    }
+    let url = http::panel_url(
+        API_URL,
+        trimmed,
+        &format!("leave it undefined for {DEFAULT_API_URL}, or give a full http(s) address"),
+        &format!("set {CLIENT_ID} and {API_KEY} instead"),
+    )?;
     Ok((trimmed.to_string(), http::host_of(&url)))
 }
 
