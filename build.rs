@@ -50,16 +50,27 @@ fn check_libclang() {
     if std::env::var_os("LIBCLANG_PATH").is_some() {
         return;
     }
+    // bindgen loads libclang.so[.N] or libclang-N.so[.N]; libclang-cpp.so
+    // (pulled in by llvm-N-dev) is another library and cannot stand in for it.
+    let is_libclang = |name: &str| {
+        let rest = match name.strip_prefix("libclang") {
+            Some(rest) => rest,
+            None => return false,
+        };
+        rest.starts_with(".so") || rest.strip_prefix('-').is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()) && v.contains(".so"))
+    };
+    let in_dir = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(Result::ok).any(|e| is_libclang(&e.file_name().to_string_lossy())))
+            .unwrap_or(false)
+    };
     let found = ["/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/local/lib"]
         .iter()
         .filter_map(|dir| std::fs::read_dir(dir).ok())
         .flat_map(|entries| entries.filter_map(Result::ok))
         .any(|entry| {
             let name = entry.file_name().to_string_lossy().to_string();
-            name.starts_with("libclang") && name.contains(".so")
-                || (name.starts_with("llvm-") && entry.path().join("lib").read_dir().map(|d| {
-                    d.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with("libclang"))
-                }).unwrap_or(false))
+            is_libclang(&name) || (name.starts_with("llvm-") && in_dir(&entry.path().join("lib")))
         });
     if !found {
         fail("libclang was not found (ext-php-rs generates PHP bindings with it). Install it: apt-get install -y libclang-dev (or run `make deps`)");

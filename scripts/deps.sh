@@ -10,12 +10,21 @@ set -euo pipefail
 
 missing=()
 has_php_module() { php -m 2>/dev/null | grep -qx "$1"; }
+# The library bindgen loads: libclang.so[.N] or libclang-N.so[.N]. libclang-cpp
+# (pulled in by llvm-N-dev) is another library and does not count.
+has_libclang() {
+  local f
+  for f in /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* /usr/lib/*/libclang.so* /usr/lib/*/libclang-[0-9]*.so*; do
+    [ -e "$f" ] && return 0
+  done
+  return 1
+}
 
 need_build() {
   command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
   command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
   command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
-  compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null || compgen -G "/usr/lib/*/libclang*.so*" >/dev/null || missing+=(libclang-dev)
+  has_libclang || missing+=(libclang-dev)
   for module in curl mbstring xml; do
     has_php_module "$module" || missing+=("php8.2-$module")
   done
