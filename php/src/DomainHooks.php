@@ -27,6 +27,7 @@ final class DomainHooks
     /** At plugins_loaded, after the plugin registered its handlers. */
     public static function takeOver(): void
     {
+        PluginCredentials::expose();
         $providers = NativeProviders::ids();
         if ($providers === []) {
             return;
@@ -34,8 +35,8 @@ final class DomainHooks
         PluginHandlers::detach($providers);
         $hooks = new self($providers);
         foreach (array_keys(self::OPERATIONS) as $hook) {
-            // Handlers registered after plugins_loaded (older plugin versions
-            // do so at init) are caught just before the hook runs them.
+            // Handlers registered after the take-over (by code that loads the
+            // plugin's integrations late) are caught just before the hook runs them.
             add_action($hook, static fn () => PluginHandlers::detach($providers, [$hook]), PHP_INT_MIN, 0);
             add_action($hook, static fn ($domain, $siteId = 0) => $hooks->apply($hook, (string) $domain, (int) $siteId), 10, 2);
         }

@@ -33,7 +33,7 @@ final class NativeProviders
      * Every supported provider with its configuration and whether the
      * network's hooks use it.
      *
-     * @return list<array{id: string, title: string, configured: bool, missing: list<string>, integration_enabled: bool, enabled: bool}>
+     * @return list<array{id: string, title: string, configured: bool, missing: list<string>, settings: array<string, string>, integration_enabled: bool, enabled: bool}>
      */
     public static function statuses(): array
     {
@@ -47,6 +47,7 @@ final class NativeProviders
                 'title' => $provider['title'],
                 'configured' => (bool) $provider['configured'],
                 'missing' => array_values($provider['missing']),
+                'settings' => PluginCredentials::sources($provider),
                 'integration_enabled' => $integrationEnabled,
                 'enabled' => $chosen !== null
                     ? in_array($provider['id'], $chosen, true)

@@ -7,7 +7,10 @@ namespace WuNative;
 /** Entry point of the mu-plugin: wires the hooks, the scheduled sync, the notice and WP-CLI. */
 final class Plugin
 {
-    /** Runs after Ultimate Multisite 2.5+ registered its handlers (plugins_loaded, 12). */
+    /** After Ultimate Multisite 2.5+ registered its integrations (plugins_loaded, 9). */
+    public const CREDENTIALS_PRIORITY = 10;
+
+    /** After Ultimate Multisite registered its handlers (plugins_loaded: 10 up to 2.4, 12 from 2.5). */
     public const TAKE_OVER_PRIORITY = 20;
 
     private static bool $booted = false;
@@ -29,6 +32,7 @@ final class Plugin
             add_action('network_admin_notices', [MissingExtensionNotice::class, 'render']);
             return;
         }
+        add_action('plugins_loaded', [PluginCredentials::class, 'expose'], self::CREDENTIALS_PRIORITY);
         add_action('plugins_loaded', [DomainHooks::class, 'takeOver'], self::TAKE_OVER_PRIORITY);
     }
 }

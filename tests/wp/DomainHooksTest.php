@@ -73,22 +73,22 @@ final class DomainHooksTest extends WordPressTestCase
     public static function pluginVersions(): array
     {
         return [
-            '2.5+ registers at plugins_loaded 12' => ['2.5'],
-            '2.4 registers at init, after the glue' => ['2.4'],
+            '2.5+ registers from Integration_Registry at plugins_loaded 12' => ['2.5'],
+            '2.4 registers from Domain_Manager::load_integrations at plugins_loaded 10' => ['2.4'],
         ];
     }
 
     public function test_handlers_of_providers_wu_native_does_not_take_over_stay_attached(): void
     {
-        // ServerPilot is enabled in the plugin but has no constants: the plugin keeps it.
+        // Closte is enabled and set up in the plugin, and wu_native has no Closte: the plugin keeps it.
         $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", [
-            'constants' => $this->hestia(),
-            'network' => ['wu_host_integrations_enabled' => ['hestia' => true, 'serverpilot' => true]],
+            'constants' => $this->hestia(['CLOSTE_CLIENT_API_KEY' => 'closte-key']),
+            'network' => ['wu_host_integrations_enabled' => ['hestia' => true, 'closte' => true]],
         ]);
 
         $this->assertSucceeded($run);
         $this->assertSame(
-            [['class' => 'WP_Ultimo\Integrations\Providers\ServerPilot\ServerPilot_Domain_Mapping', 'method' => 'on_add_domain', 'domain' => 'customer.example', 'site_id' => 2]],
+            [['class' => 'WP_Ultimo\Integrations\Providers\Closte\Closte_Domain_Mapping', 'method' => 'on_add_domain', 'domain' => 'customer.example', 'site_id' => 2]],
             $run->standinCalls,
         );
         $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
@@ -125,6 +125,21 @@ final class DomainHooksTest extends WordPressTestCase
         $this->assertSucceeded($run);
         $this->assertCount(1, $run->standinCalls);
         $this->assertSame(0, $this->sandbox->requestCount());
+    }
+
+    /** WordPress passes WP_Site::$blog_id, a string, with wu_add_subdomain. */
+    public function test_a_site_id_given_as_a_string_is_taken_as_the_site(): void
+    {
+        $run = $this->wordpress->run("do_action('wu_add_subdomain', 'shop.network.example', '2'); do_action('wu_add_domain', 'customer.example', '2');", [
+            'constants' => $this->hestia(['CLOSTE_CLIENT_API_KEY' => 'closte-key']),
+            'network' => ['wu_host_integrations_enabled' => ['hestia' => true, 'closte' => true]],
+        ]);
+
+        $this->assertSucceeded($run);
+        $this->assertStringContainsString('add subdomain shop.network.example (site 2)', $this->wordpress->pluginLog('hestia'));
+        $this->assertStringContainsString('add customer.example (site 2)', $this->wordpress->pluginLog('hestia'));
+        // The plugin's own typed (string $domain, int $site_id) handler takes it too.
+        $this->assertSame([2, 2], array_column($run->standinCalls, 'site_id'));
     }
 
     public function test_a_subdomain_site_needs_no_hestia_change_and_the_log_says_skipped(): void

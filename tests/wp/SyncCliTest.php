@@ -9,24 +9,36 @@ use WuNative\WpTests\Support\WordPressTestCase;
 /** `wp wu-native sync`: the panels brought in line with the network's domain mappings. */
 final class SyncCliTest extends WordPressTestCase
 {
-    /** Mappings as the plugin stand-in's wu_get_domains() returns them: Domain objects or strings. */
-    private const MAPPINGS = [['a.example', true], ['b.example', true], ['inactive.example', false], 'plain.example'];
+    /**
+     * Mappings as the plugin stand-in's wu_get_domains() returns them: Domain
+     * objects ([domain, active, stage, site]) or strings. Every stage counts,
+     * active or not; a mapping of a deleted site (999) does not.
+     */
+    private const MAPPINGS = [
+        ['a.example', true],
+        ['b.example', true],
+        ['inactive.example', false],
+        'plain.example',
+        ['checking.example', true, 'checking-dns', 1],
+        ['deleted-site.example', true, 'done', 999],
+    ];
 
-    public function test_sync_adds_every_active_mapping_and_its_www_name_with_one_reload(): void
+    public function test_sync_adds_every_mapping_of_an_existing_site_and_its_www_name_with_one_reload(): void
     {
         $run = $this->wordpress->cli(['wu-native', 'sync'], $this->network(self::MAPPINGS));
 
         $this->assertSame(0, $run->exit, $run->describe());
         $this->assertSame('', $run->stderr);
         $this->assertSame(
-            ['www.network.example', 'a.example', 'www.a.example', 'b.example', 'www.b.example', 'plain.example', 'www.plain.example'],
+            ['www.network.example', 'a.example', 'www.a.example', 'b.example', 'www.b.example', 'inactive.example', 'www.inactive.example',
+                'plain.example', 'www.plain.example', 'checking.example', 'www.checking.example'],
             $this->sandbox->hestiaAliases(),
         );
         $this->assertSame(1, $this->sandbox->hestiaReloads());
-        $this->assertMatchesRegularExpression('/\| hestia +\| \d+ +\| 6 +\| 0 +\| 6 +\| 0 +\| 0 +\| +\|/', $run->stdout);
-        $this->assertStringEndsWith("Success: Sync done on hestia: 6 added, 0 removed.\n", $run->stdout);
-        $this->assertStringContainsString('INFO sync: 6 wanted', $this->wordpress->pluginLog('hestia'));
-        $this->assertStringNotContainsString('inactive.example', $this->wordpress->pluginLog('hestia'));
+        $this->assertMatchesRegularExpression('/\| hestia +\| \d+ +\| 10 +\| 0 +\| 10 +\| 0 +\| 0 +\| +\|/', $run->stdout);
+        $this->assertStringEndsWith("Success: Sync done on hestia: 10 added, 0 removed.\n", $run->stdout);
+        $this->assertStringContainsString('INFO sync: 10 wanted', $this->wordpress->pluginLog('hestia'));
+        $this->assertStringNotContainsString('deleted-site.example', $this->wordpress->pluginLog('hestia'));
     }
 
     public function test_a_second_sync_finds_nothing_to_do_and_writes_nothing(): void
@@ -69,6 +81,45 @@ final class SyncCliTest extends WordPressTestCase
         );
         $this->assertStringContainsString('INFO sync with prune: ', $this->wordpress->pluginLog('hestia'));
         $this->assertStringContainsString('removed stale.example', $this->wordpress->pluginLog('hestia'));
+    }
+
+    /** Every stage the plugin gives a mapping, active or not: all are wanted while their site exists. */
+    public function test_prune_keeps_mappings_in_every_stage_and_removes_only_those_of_deleted_sites(): void
+    {
+        $stages = ['checking-dns', 'checking-ssl', 'done-without-ssl', 'done', 'failed', 'ssl-failed'];
+        $mappings = array_map(static fn (string $stage): array => ["$stage.example", $stage !== 'failed', $stage, 2], $stages);
+        $mappings[] = ['switched-off.example', false, 'done', 2];
+        $mappings[] = ['of-a-deleted-site.example', true, 'done', 999];
+        $held = array_merge(array_map(static fn (string $stage): string => "$stage.example", $stages), ['switched-off.example']);
+        $this->sandbox->setHestiaAliases(array_merge(['www.network.example'], $held, ['of-a-deleted-site.example', 'unmapped.example']));
+
+        $run = $this->wordpress->cli(['wu-native', 'sync', '--prune', '--format=json'], [
+            'constants' => $this->hestia(),
+            'network' => ['wu_test_domains' => $mappings, 'wp-ultimo_settings' => ['auto_create_www_subdomain' => 'never']],
+        ]);
+
+        $this->assertSame(0, $run->exit, $run->describe());
+        $this->assertEqualsCanonicalizing(['of-a-deleted-site.example', 'unmapped.example'], json_decode($run->stdout, true)['results'][0]['plan']['remove']);
+        $this->assertEqualsCanonicalizing(array_merge(['www.network.example'], $held), $this->sandbox->hestiaAliases());
+    }
+
+    public function test_a_mapping_created_while_the_reconcile_runs_is_not_pruned(): void
+    {
+        // The plugin's hook added new.example to the panel after the reconcile first read the mappings.
+        $this->sandbox->setHestiaAliases(['www.network.example', 'a.example', 'new.example', 'stale.example']);
+
+        $run = $this->wordpress->cli(['wu-native', 'sync', '--prune'], [
+            'constants' => $this->hestia(),
+            'network' => [
+                'wu_test_domains' => [['a.example', true]],
+                'wu_test_domains_later' => [['a.example', true], ['new.example', true, 'checking-dns', 2]],
+                'wp-ultimo_settings' => ['auto_create_www_subdomain' => 'never'],
+            ],
+        ]);
+
+        $this->assertSame(0, $run->exit, $run->describe());
+        $this->assertSame(['www.network.example', 'a.example', 'new.example'], $this->sandbox->hestiaAliases());
+        $this->assertSame(['v-delete-web-domain-alias stale.example'], $this->sandbox->hestiaWrites());
     }
 
     public function test_without_prune_a_stale_alias_stays(): void

@@ -7,6 +7,7 @@ namespace WuNative\Cli;
 use WuNative\IntegrationLog;
 use WuNative\NativeProviders;
 use WuNative\NetworkSettings;
+use WuNative\PluginCredentials;
 use WuNative\ResultText;
 use WuNative\Sync\Reconciler;
 use WuNative\Sync\Schedule;
@@ -31,7 +32,9 @@ final class Command
 
     /**
      * Lists the supported providers: configured or not, the constants still
-     * missing, and whether the network's domain hooks use wu_native for it.
+     * missing, whether the network's domain hooks use wu_native for it, and
+     * where each setting comes from (wp-config, plugin settings, default,
+     * missing; never a value).
      *
      * ## OPTIONS
      *
@@ -49,6 +52,7 @@ final class Command
         $format = $this->format($assoc);
         $this->requireExtension();
         $rows = [];
+        $settings = [];
         foreach (NativeProviders::statuses() as $status) {
             $rows[] = [
                 'provider' => $status['id'],
@@ -56,7 +60,11 @@ final class Command
                 'configured' => $this->flag($status['configured'], $format),
                 'missing' => $format === 'json' ? $status['missing'] : implode(', ', $status['missing']),
                 'enabled' => $this->flag($status['enabled'], $format),
+                'settings' => $status['settings'],
             ];
+            foreach ($status['settings'] as $name => $source) {
+                $settings[] = ['provider' => $status['id'], 'setting' => $name, 'source' => $source];
+            }
         }
         foreach (NativeProviders::unsupportedInConstant() as $id) {
             WP_CLI::warning("WU_NATIVE_PROVIDERS names '$id', which wu_native does not support: its domain hooks will fail");
@@ -65,10 +73,14 @@ final class Command
         if ($scheduleProblem !== null) {
             WP_CLI::warning($scheduleProblem);
         }
-        if ($format === 'table') {
-            WP_CLI::log('wu_native ' . wu_native_version());
+        if ($format === 'json') {
+            WP_CLI\Utils\format_items('json', $rows, ['provider', 'title', 'configured', 'missing', 'enabled', 'settings']);
+            return;
         }
-        WP_CLI\Utils\format_items($format, $rows, ['provider', 'title', 'configured', 'missing', 'enabled']);
+        WP_CLI::log('wu_native ' . wu_native_version());
+        WP_CLI\Utils\format_items('table', $rows, ['provider', 'title', 'configured', 'missing', 'enabled']);
+        WP_CLI::log('Settings (a constant in wp-config.php wins over the plugin\'s saved settings):');
+        WP_CLI\Utils\format_items('table', $settings, ['provider', 'setting', 'source']);
     }
 
     /**
@@ -166,8 +178,10 @@ final class Command
      * --prune, removes what no mapping wants. The network's own domain and
      * its subdomain sites are never removed.
      *
-     * The domains are Ultimate Multisite's active mappings, or the --file
-     * list. Names the extension refuses are reported and skipped.
+     * The domains are Ultimate Multisite's mappings (every stage, sites that
+     * exist), or the --file list. With --prune and the plugin's mappings, they
+     * are read again right before anything is removed. Names the extension
+     * refuses are reported and skipped.
      *
      * ## OPTIONS
      *
@@ -207,8 +221,10 @@ final class Command
         try {
             if (isset($assoc['file'])) {
                 $names = WantedDomains::fromFile((string) $assoc['file']);
+                $reconciler = new Reconciler($providers, $prune, $dryRun, $concurrency);
             } elseif (WantedDomains::pluginAvailable()) {
                 $names = WantedDomains::fromPlugin();
+                $reconciler = Reconciler::withPluginMappings($providers, $prune, $dryRun, $concurrency);
             } else {
                 WP_CLI::error('Ultimate Multisite is not loaded (no wu_get_domains()): pass --file=<path> with the domains, one a line');
             }
@@ -219,7 +235,7 @@ final class Command
         // One tick per provider: each is a separate wu_native_sync call.
         $progress = WP_CLI\Utils\make_progress_bar(sprintf('Syncing %d domains with %s', count($names), implode(', ', $providers)), count($providers));
         try {
-            $report = (new Reconciler($providers, $prune, $dryRun, $concurrency))->run($names, static fn () => $progress->tick());
+            $report = $reconciler->run($names, static fn () => $progress->tick());
         } catch (\RuntimeException | \ValueError $e) {
             $progress->finish();
             WP_CLI::error($e->getMessage());
@@ -339,6 +355,7 @@ final class Command
         if (!extension_loaded('wu_native')) {
             WP_CLI::error('the wu_native PHP extension is not loaded in this PHP (php --ri wu_native); see the wu_native README');
         }
+        PluginCredentials::expose();
     }
 
     /** --flag, --no-flag or --flag=<bool>, as WP-CLI passes them. */

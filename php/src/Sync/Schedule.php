@@ -161,7 +161,7 @@ final class Schedule
             if ($providers === []) {
                 throw new \RuntimeException('wu_native could not sync: no provider is enabled for wu_native');
             }
-            $report = (new Reconciler($providers, self::prune()))->run(WantedDomains::fromPlugin());
+            $report = Reconciler::withPluginMappings($providers, self::prune())->run(WantedDomains::fromPlugin());
         } catch (\Throwable $e) {
             foreach ($providers as $provider) {
                 IntegrationLog::error($provider, 'sync failed: ' . $e->getMessage());

@@ -18,6 +18,7 @@ final class WordPress
         'wp-ultimo_settings' => ['auto_create_www_subdomain' => 'always'],
         'wu_test_plugin_version' => '2.5',
         'wu_test_domains' => null, // no wu_get_domains()
+        'wu_test_domains_later' => null,
     ];
 
     public function __construct(public readonly string $root, private readonly string $extension)
