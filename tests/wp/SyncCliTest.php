@@ -122,6 +122,22 @@ final class SyncCliTest extends WordPressTestCase
         $this->assertSame(['v-delete-web-domain-alias stale.example'], $this->sandbox->hestiaWrites());
     }
 
+    public function test_prune_keeps_a_sites_own_domain_outside_the_networks_domain(): void
+    {
+        $site = $this->wordpress->run("return wp_insert_site(['domain' => 'own-domain.example', 'path' => '/', 'title' => 'Own', 'user_id' => 1]);");
+        $this->assertSucceeded($site);
+        try {
+            $this->sandbox->setHestiaAliases(['www.network.example', 'own-domain.example', 'stale.example']);
+
+            $run = $this->wordpress->cli(['wu-native', 'sync', '--prune'], $this->network([]));
+
+            $this->assertSame(0, $run->exit, $run->describe());
+            $this->assertSame(['www.network.example', 'own-domain.example'], $this->sandbox->hestiaAliases());
+        } finally {
+            $this->assertSucceeded($this->wordpress->run("require_once ABSPATH . 'wp-admin/includes/admin.php'; wp_delete_site({$site->result});"));
+        }
+    }
+
     public function test_without_prune_a_stale_alias_stays(): void
     {
         $this->sandbox->setHestiaAliases(['www.network.example', 'stale.example']);
