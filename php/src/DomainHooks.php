@@ -52,9 +52,10 @@ final class DomainHooks
             $options['www'] = $www;
         }
         try {
-            $result = $function($domain, $siteId, $options);
+            $result = NetworkLock::around($this->providers, static fn (): array => $function($domain, $siteId, $options));
         } catch (\Throwable $e) {
-            // A caller mistake (bad name, missing constants): no panel was called.
+            // A caller mistake (bad name, missing constants) or another writer
+            // holding the panel past the lock's timeout: no panel was called.
             $failure = PanelChangeFailed::fromException($hook, $domain, $siteId, $e);
             foreach ($this->providers as $provider) {
                 IntegrationLog::error($provider, $failure->getMessage());

@@ -6,6 +6,7 @@ namespace WuNative\Cli;
 
 use WuNative\IntegrationLog;
 use WuNative\NativeProviders;
+use WuNative\NetworkLock;
 use WuNative\NetworkSettings;
 use WuNative\PluginCredentials;
 use WuNative\ResultText;
@@ -300,7 +301,7 @@ final class Command
             $options['www'] = $www;
         }
         try {
-            $result = $function($domain, (int) $site, $options);
+            $result = NetworkLock::around($options['providers'], static fn (): array => $function($domain, (int) $site, $options));
         } catch (\RuntimeException | \ValueError $e) {
             WP_CLI::error($e->getMessage());
         }

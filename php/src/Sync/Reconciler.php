@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WuNative\Sync;
 
+use WuNative\LockUnavailable;
+use WuNative\NetworkLock;
 use WuNative\NetworkSettings;
 
 /**
@@ -140,7 +142,7 @@ final class Reconciler
         // Each pass drops at least one name, so this ends.
         while (true) {
             try {
-                $result = wu_native_sync($names, ['providers' => [$provider]] + $options);
+                $result = NetworkLock::around([$provider], static fn (): array => wu_native_sync($names, ['providers' => [$provider]] + $options));
                 $wanted = $result['wanted'];
                 return $result['results'][0];
             } catch (\WuNative\InvalidDomainException $e) {
@@ -153,6 +155,8 @@ final class Reconciler
                     $skipped[] = ['name' => self::printable($name), 'reason' => $reason];
                 }
                 $names = array_values(array_diff($names, $matches));
+            } catch (LockUnavailable $e) {
+                return self::failedOutcome($provider, 'timeout', $e->getMessage());
             } catch (\WuNative\ConfigException $e) {
                 // Not configured (or unknown): this provider fails, the others still run.
                 return self::failedOutcome($provider, 'config', preg_replace('/^\w+\(\): /', '', $e->getMessage()));

@@ -38,6 +38,16 @@ final class WordPress
      */
     public function run(string $code, array $scenario = []): Run
     {
+        return $this->start($code, $scenario)();
+    }
+
+    /**
+     * Starts run($code, $scenario) in the background, for writers at once.
+     *
+     * @return \Closure(): Run waits for the process and gives its Run
+     */
+    public function start(string $code, array $scenario = []): \Closure
+    {
         $script = $this->prelude($scenario) . <<<PHP
             wp_set_current_user(1);
             \$__run = function () { {$code} };
@@ -53,13 +63,16 @@ final class WordPress
             \$__out['standin_calls'] = \$GLOBALS['wu_standin_calls'] ?? [];
             echo "\\n@@RESULT@@", json_encode(\$__out);
             PHP;
-        [$stdout, $stderr, $exit] = $this->execute($script, $scenario['extension'] ?? true);
-        $marker = strrpos($stdout, '@@RESULT@@');
-        if ($marker === false) {
-            throw new \RuntimeException("the WordPress process gave no result (exit $exit)\n$stdout\n$stderr");
-        }
-        $out = json_decode(substr($stdout, $marker + strlen('@@RESULT@@')), true);
-        return new Run(substr($stdout, 0, $marker), $stderr, $exit, $out['result'], $out['exception'], $out['standin_calls']);
+        $wait = $this->spawn($script, $scenario['extension'] ?? true);
+        return static function () use ($wait): Run {
+            [$stdout, $stderr, $exit] = $wait();
+            $marker = strrpos($stdout, '@@RESULT@@');
+            if ($marker === false) {
+                throw new \RuntimeException("the WordPress process gave no result (exit $exit)\n$stdout\n$stderr");
+            }
+            $out = json_decode(substr($stdout, $marker + strlen('@@RESULT@@')), true);
+            return new Run(substr($stdout, 0, $marker), $stderr, $exit, $out['result'], $out['exception'], $out['standin_calls']);
+        };
     }
 
     /**
@@ -119,6 +132,12 @@ final class WordPress
     /** @return array{string, string, int} */
     private function execute(string $body, bool $extension): array
     {
+        return $this->spawn($body, $extension)();
+    }
+
+    /** @return \Closure(): array{string, string, int} waits for the process: stdout, stderr, exit code */
+    private function spawn(string $body, bool $extension): \Closure
+    {
         $file = tempnam($this->root, 'scenario-');
         file_put_contents($file, "<?php\n" . $body);
         // -n: no system ini, so an installed wu_native cannot sneak in.
@@ -127,17 +146,20 @@ final class WordPress
             array_push($command, '-d', 'extension=' . $this->extension);
         }
         array_push($command, '-d', 'log_errors=1', '-d', 'error_log=' . $this->errorLogFile(), '-d', 'display_errors=stderr', $file);
-        try {
-            $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
-            $stdout = stream_get_contents($pipes[1]);
-            $stderr = stream_get_contents($pipes[2]);
-            fclose($pipes[1]);
-            fclose($pipes[2]);
-            $exit = proc_close($process);
-        } finally {
-            unlink($file);
-        }
-        return [$stdout, $stderr, $exit];
+        // Output goes to files, so a process never blocks on a full pipe while another is read.
+        $out = tempnam($this->root, 'stdout-');
+        $err = tempnam($this->root, 'stderr-');
+        $process = proc_open($command, [1 => ['file', $out, 'w'], 2 => ['file', $err, 'w']], $pipes);
+        return static function () use ($process, $file, $out, $err): array {
+            try {
+                $exit = proc_close($process);
+                return [(string) file_get_contents($out), (string) file_get_contents($err), $exit];
+            } finally {
+                unlink($file);
+                unlink($out);
+                unlink($err);
+            }
+        };
     }
 
     private function errorLogFile(): string
