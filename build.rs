@@ -44,6 +44,33 @@ fn check_php_config() {
             "'{php_config}' was not found. Install PHP's development files: apt-get install -y php8.2-dev (or run `make deps`)"
         ));
     }
+    check_same_php(&php_config);
+}
+
+/// ext-php-rs takes the headers from `$PHP_CONFIG` but the API version from
+/// `$PHP -i`: two different PHPs would make a module that no PHP loads.
+fn check_same_php(php_config: &str) {
+    println!("cargo:rerun-if-env-changed=PHP");
+    let php = std::env::var("PHP").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "php".to_string());
+    let headers = Command::new(php_config)
+        .arg("--phpapi")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let runtime = Command::new(&php).arg("-i").output().ok().filter(|o| o.status.success()).and_then(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find_map(|line| line.strip_prefix("PHP API => ").map(|v| v.trim().to_string()))
+    });
+    if let (Some(headers), Some(runtime)) = (headers, runtime) {
+        if headers != runtime {
+            fail(&format!(
+                "PHP and PHP_CONFIG name two different PHPs: '{php}' has PHP API {runtime}, '{php_config}' has PHP API {headers}. \
+                 Set both for the same version, e.g. PHP=/usr/bin/php8.4 PHP_CONFIG=/usr/bin/php-config8.4"
+            ));
+        }
+    }
 }
 
 fn check_libclang() {
