@@ -15,8 +15,8 @@ final class NetworkLockTest extends WordPressTestCase
         $this->sandbox->fault(['panel' => 'serverpilot', 'mode' => 'slow', 'delay_ms' => 300]);
         $scenario = ['constants' => $this->serverpilot(), 'network' => ['wu_host_integrations_enabled' => ['serverpilot' => true]]];
 
-        $first = $this->wordpress->start("do_action('wu_add_domain', 'first.example', 2);", $scenario);
-        $second = $this->wordpress->start("do_action('wu_add_domain', 'second.example', 3);", $scenario);
+        $first = $this->wordpress->start("do_action('wu_add_domain', 'first.example', 2); return \\WuNative\\NativeProviders::ids();", $scenario);
+        $second = $this->wordpress->start("do_action('wu_add_domain', 'second.example', 3); return \\WuNative\\NativeProviders::ids();", $scenario);
 
         $runs = [$first(), $second()];
 
@@ -24,6 +24,7 @@ final class NetworkLockTest extends WordPressTestCase
         foreach ($runs as $run) {
             $this->assertSucceeded($run);
             $this->assertSame([], $run->standinCalls, 'the plugin\'s own handler ran: ' . $requests);
+            $this->assertSame(['serverpilot'], $run->result, 'wu_native did not take ServerPilot over');
         }
         $domains = $this->sandbox->state()['serverpilot']['apps'][self::SERVERPILOT_APP]['domains'];
         foreach (['first.example', 'www.first.example', 'second.example', 'www.second.example'] as $name) {
