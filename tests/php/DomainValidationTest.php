@@ -36,6 +36,7 @@ final class DomainValidationTest extends TestCase
     }
 
     /** @dataProvider invalidNames */
+    #[\PHPUnit\Framework\Attributes\DataProvider('invalidNames')]
     public function test_an_invalid_name_is_rejected_and_nothing_is_sent(string $name): void
     {
         foreach (['wu_native_add_domain', 'wu_native_remove_domain', 'wu_native_add_subdomain', 'wu_native_remove_subdomain'] as $function) {

@@ -17,6 +17,7 @@ final class HestiaTest extends TestCase
     }
 
     /** @dataProvider modes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('modes')]
     public function test_adding_a_mapping_returns_the_documented_result_and_adds_both_aliases_with_one_reload(string $mode): void
     {
         $result = $this->call($this->$mode(), 'return wu_native_add_domain("customer.example", 2);');
@@ -56,6 +57,7 @@ final class HestiaTest extends TestCase
     }
 
     /** @dataProvider modes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('modes')]
     public function test_re_adding_and_re_removing_are_idempotent_and_write_nothing(string $mode): void
     {
         $constants = $this->$mode();
@@ -120,6 +122,7 @@ final class HestiaTest extends TestCase
     }
 
     /** @dataProvider refusals */
+    #[\PHPUnit\Framework\Attributes\DataProvider('refusals')]
     public function test_each_refusal_is_reported_as_its_own_error_kind_without_secrets(array $constants, ?array $panel, string $kind, int|string $code, string $says): void
     {
         if ($panel !== null) {

@@ -172,6 +172,7 @@ final class HostileInputTest extends TestCase
     }
 
     /** @dataProvider panelFaults */
+    #[\PHPUnit\Framework\Attributes\DataProvider('panelFaults')]
     public function test_a_panel_answering_badly_gives_an_error_result_for_every_provider_and_operation(array $fault, string $kind): void
     {
         $constants = $this->hestia() + $this->enhance() + $this->serverpilot();

@@ -22,6 +22,7 @@ final class ProvidersTest extends TestCase
     }
 
     /** @dataProvider enhanceModes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('enhanceModes')]
     public function test_enhance_adds_and_removes_a_mapping_in_either_mode(bool $website): void
     {
         $constants = $this->enhance($website);
@@ -135,6 +136,7 @@ final class ProvidersTest extends TestCase
     }
 
     /** @dataProvider enhanceModes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('enhanceModes')]
     public function test_enhance_re_adds_and_re_removes_without_writing_and_handles_subdomains(bool $website): void
     {
         $constants = $this->enhance($website);
@@ -167,6 +169,7 @@ final class ProvidersTest extends TestCase
     }
 
     /** @dataProvider enhanceRefusals */
+    #[\PHPUnit\Framework\Attributes\DataProvider('enhanceRefusals')]
     public function test_enhance_refusals_come_back_as_their_kind(bool $website, array $overrides, string $kind, string $says): void
     {
         $overrides = array_map(fn ($v) => $v === 'SANDBOX' ? $this->sandbox->url : $v, $overrides);

@@ -235,6 +235,7 @@ final class SecretsTest extends TestCase
     }
 
     /** @dataProvider credentialModes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('credentialModes')]
     public function test_every_panel_fault_leaks_nothing(array $hestiaMode, array $hestiaEchoes): void
     {
         $faults = ['hestia' => [

@@ -110,6 +110,7 @@ final class CliTest extends WordPressTestCase
     }
 
     /** @dataProvider refusedCommands */
+    #[\PHPUnit\Framework\Attributes\DataProvider('refusedCommands')]
     public function test_a_refused_command_exits_non_zero_with_the_reason(array $argv, array $constants, string $error): void
     {
         $run = $this->wordpress->cli($argv, ['constants' => $constants + $this->hestia()]);

@@ -31,6 +31,7 @@ final class DomainHooksTest extends WordPressTestCase
     }
 
     /** @dataProvider wwwSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('wwwSettings')]
     public function test_the_networks_www_setting_decides_which_names_are_added(string $setting, string $domain, array $added): void
     {
         $run = $this->wordpress->run("do_action('wu_add_domain', '$domain', 2);", [
@@ -54,6 +55,7 @@ final class DomainHooksTest extends WordPressTestCase
     }
 
     /** @dataProvider pluginVersions */
+    #[\PHPUnit\Framework\Attributes\DataProvider('pluginVersions')]
     public function test_the_plugins_own_handler_is_detached_so_the_panel_is_called_once(string $version): void
     {
         $run = $this->wordpress->run(

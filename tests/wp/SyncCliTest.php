@@ -248,6 +248,7 @@ final class SyncCliTest extends WordPressTestCase
     }
 
     /** @dataProvider refusedCommands */
+    #[\PHPUnit\Framework\Attributes\DataProvider('refusedCommands')]
     public function test_a_refused_sync_exits_non_zero_with_the_reason_and_calls_no_panel(array $argv, array $scenario, string $error): void
     {
         $run = $this->wordpress->cli(array_merge(['wu-native', 'sync'], $argv), array_merge(['constants' => $this->hestia()], $scenario));

@@ -84,6 +84,7 @@ final class SyncScheduleTest extends WordPressTestCase
     }
 
     /** @dataProvider schedulers */
+    #[\PHPUnit\Framework\Attributes\DataProvider('schedulers')]
     public function test_removing_the_constant_unschedules_the_sync(bool $actionScheduler): void
     {
         $this->cronVisit(['WU_NATIVE_SYNC_SCHEDULE' => 'twicedaily'], $actionScheduler);
@@ -112,6 +113,7 @@ final class SyncScheduleTest extends WordPressTestCase
     }
 
     /** @dataProvider pruneSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('pruneSettings')]
     public function test_the_job_syncs_the_mappings_and_logs_a_summary(array $constants, array $aliases): void
     {
         $this->sandbox->setHestiaAliases(['www.network.example', 'stale.example']);
