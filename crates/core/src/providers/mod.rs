@@ -271,7 +271,7 @@ pub fn panel_id<'a>(panel: &str, field: &str, raw: &'a str, shape: IdShape) -> R
     Err(ProviderError::new(
         crate::error::ErrorKind::Api,
         format!(
-            "{panel} answered a {field} that is not {} ('{}'), so no request was sent with it: check that the API address points at {panel} itself",
+            "{panel} answered a value for {field} that is not {} ('{}'), so no request was sent with it: check that the API address points at {panel} itself",
             shape.described(),
             crate::domain::printable(raw)
         ),
