@@ -4,7 +4,8 @@
 # wu-soak drives it over FastCGI and prints the table.
 #   scripts/soak.sh [short|full]     (make soak-short / make soak)
 # Settings (environment): SOAK_CALLS, SOAK_CONCURRENCY, SOAK_WORKERS,
-# SOAK_MAX_GROWTH_KB, SOAK_DEADLINE (s), SOAK_TIMEOUT (s), SOAK_WARMUP_PCT.
+# SOAK_MAX_GROWTH_KB, SOAK_DEADLINE (s), SOAK_TIMEOUT (s), SOAK_WARMUP_PCT,
+# SOAK_SERVERPILOT_CALLS (second pass on one ServerPilot app; 0 skips it).
 # Expects `make build` and the wu-soak binary (the Makefile targets build both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,6 +93,16 @@ rc=0
   --calls "$calls" --concurrency "$concurrency" --workers "$workers" --warmup-pct "$warmup" \
   --deadline-secs "$deadline" --timeout-secs "$timeout" --max-growth-kb "$growth" \
   --fpm-log "$tmp/php-fpm.log" --title "wu_native soak ($mode)" || rc=$?
+# Concurrent writers of one ServerPilot app (its API replaces the whole list,
+# so a lost update shows as a failed call or a name left behind).
+sp_calls="${SOAK_SERVERPILOT_CALLS:-$([ "$mode" = short ] && echo 600 || echo 4000)}"
+if [ "$rc" = 0 ] && [ "$sp_calls" -gt 0 ]; then
+  echo "==> $mode soak, one ServerPilot app: $sp_calls calls, $concurrency connections"
+  "$soak_bin" --fcgi "unix:$tmp/php-fpm.sock" --script "$root/tests/soak/worker.php" --sandbox "$sandbox_url" \
+    --panel serverpilot --calls "$sp_calls" --concurrency "$concurrency" --workers "$workers" --warmup-pct "$warmup" \
+    --deadline-secs "$deadline" --timeout-secs "$timeout" --max-growth-kb "$growth" \
+    --fpm-log "$tmp/php-fpm.log" --title "wu_native soak ($mode, one ServerPilot app)" || rc=$?
+fi
 if [ "$rc" != 0 ]; then
   echo "--- php-fpm log (last 20 lines)"
   tail -n 20 "$tmp/php-fpm.log" 2>/dev/null || true

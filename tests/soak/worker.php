@@ -1,7 +1,8 @@
 <?php
 // php-fpm worker script for `make soak`: one request adds then removes one
-// name on the sandbox's Hestia, and reports the outcome and this worker's
-// memory. RSS matters: the extension's Rust allocations are not in
+// name on the sandbox's Hestia (or, with SOAK_PANEL=serverpilot, on one
+// ServerPilot app that every worker changes at once), and reports the
+// outcome and this worker's memory. RSS matters: the extension's Rust allocations are not in
 // memory_get_usage().
 declare(strict_types=1);
 
@@ -9,21 +10,35 @@ $sandbox = (string) ($_SERVER['SOAK_SANDBOX_URL'] ?? '');
 $n = (int) ($_SERVER['SOAK_N'] ?? 0);
 
 // Per request, as wp-config.php does; the extension reads them at call time.
-define('WU_HESTIA_API_URL', $sandbox);
-define('WU_HESTIA_API_USER', 'admin');
-define('WU_HESTIA_API_PASSWORD', 'sandbox-admin-password');
-define('WU_HESTIA_ACCOUNT', 'admin');
-define('WU_HESTIA_WEB_DOMAIN', 'network.example');
+if (($_SERVER['SOAK_PANEL'] ?? 'hestia') === 'serverpilot') {
+    define('WU_SERVER_PILOT_CLIENT_ID', 'cid_sandbox');
+    define('WU_SERVER_PILOT_API_KEY', 'sandbox-serverpilot-key');
+    define('WU_SERVER_PILOT_APP_ID', 'nlcN0TwdZAyNEgdp');
+    define('WU_SERVER_PILOT_API_URL', "$sandbox/v1");
+} else {
+    define('WU_HESTIA_API_URL', $sandbox);
+    define('WU_HESTIA_API_USER', 'admin');
+    define('WU_HESTIA_API_PASSWORD', 'sandbox-admin-password');
+    define('WU_HESTIA_ACCOUNT', 'admin');
+    define('WU_HESTIA_WEB_DOMAIN', 'network.example');
+}
 
 $calls = 0;
 $probes = 0;
 $failures = [];
 
-function soak_check(string $op, mixed $result, array &$failures): void
+// Each request's names are its own, so every change must be made by it: an
+// `already_absent` removal means another worker's write undid our add.
+function soak_check(string $op, mixed $result, array &$failures, string $want): void
 {
     if (!is_array($result) || ($result['ok'] ?? false) !== true) {
         $error = is_array($result) ? json_encode($result['results'][0]['error'] ?? $result) : gettype($result);
         $failures[] = "$op: $error";
+        return;
+    }
+    $actions = array_unique(array_column($result['results'][0]['changes'] ?? [], 'action'));
+    if ($actions !== [$want]) {
+        $failures[] = "$op: expected only '$want', got " . json_encode($actions);
     }
 }
 
@@ -31,10 +46,10 @@ function soak_check(string $op, mixed $result, array &$failures): void
 // www rule so both the one-name and the two-name paths run.
 $name = "soak-$n.example";
 $options = $n % 2 === 0 ? [] : ['www' => 'never'];
-foreach (['wu_native_add_domain', 'wu_native_remove_domain'] as $fn) {
+foreach (['wu_native_add_domain' => 'added', 'wu_native_remove_domain' => 'removed'] as $fn => $want) {
     $calls++;
     try {
-        soak_check($fn, $fn($name, 1, $options), $failures);
+        soak_check($fn, $fn($name, 1, $options), $failures, $want);
     } catch (Throwable $e) {
         $failures[] = "$fn: " . get_class($e) . ': ' . $e->getMessage();
     }

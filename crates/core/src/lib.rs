@@ -5,6 +5,7 @@ pub mod docs;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod lock;
 pub mod ops;
 pub mod providers;
 pub mod secret;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::config::{ConfigSource, Values};
 use crate::domain::{HostName, WwwRule};
 use crate::error::{CallerError, ProviderError};
+use crate::lock;
 use crate::providers::{self, Action, Applied, Change, Plan, Provider, ProviderSpec};
 use crate::secret::Redactor;
 
@@ -85,6 +86,10 @@ pub struct ProviderInfo {
     /// The addressing mode the constants select, for providers with several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
+    /// Names the panel target the constants select (`serverpilot:<16 hex>`),
+    /// for a lock shared by every writer of that target. Not a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_key: Option<String>,
 }
 
 pub const ACCESS_AUTHORIZED: &str = "Access Authorized";
@@ -106,16 +111,21 @@ pub fn run(
     let mut results = Vec::with_capacity(selected.len());
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
+        let mut notes = warnings(values);
         let applied = match (spec.build)(values, options) {
             Err(e) => Applied::failure(e),
-            Ok(provider) => change(provider.as_ref(), operation, &names),
+            Ok(provider) => {
+                let mut applied = change(provider.as_ref(), spec, values, operation, &names, &mut notes);
+                provider.finish(&mut applied);
+                applied
+            }
         };
         results.push(ProviderResult {
             provider: spec.id.to_string(),
             ok: applied.error.is_none(),
             changes: applied.changes,
             error: applied.error.map(|e| redacted(e, &redactor)),
-            warnings: warnings(values),
+            warnings: notes.into_iter().map(|w| redactor.redact(&w)).collect(),
         });
     }
     Ok(OperationResult {
@@ -129,10 +139,23 @@ pub fn run(
 
 /// Reads what the panel has, plans the difference, applies it, and reports
 /// one change per name in the order the names were given.
-fn change(provider: &dyn Provider, operation: Operation, names: &[HostName]) -> Applied {
+/// The read, the plan and the writes run under the target's lock, so
+/// processes changing one target take turns and none undoes another's change.
+fn change(
+    provider: &dyn Provider,
+    spec: &ProviderSpec,
+    values: &Values,
+    operation: Operation,
+    names: &[HostName],
+    notes: &mut Vec<String>,
+) -> Applied {
     if operation.is_subdomain() && !provider.manages_subdomains() {
         return Applied { changes: names.iter().map(|n| Change::new(n, Action::Skipped)).collect(), ..Applied::default() };
     }
+    let _lock = match exclusive(spec, values, notes) {
+        Ok(lock) => lock,
+        Err(e) => return Applied::failure(e),
+    };
     let inventory = match provider.inventory() {
         Ok(inventory) => inventory,
         Err(e) => return Applied::failure(e),
@@ -162,6 +185,24 @@ fn change(provider: &dyn Provider, operation: Operation, names: &[HostName]) -> 
         .collect();
     // One mapping stops at its first refusal, so nothing is left in `failed`.
     Applied { changes, error: applied.error, failed: applied.failed }
+}
+
+/// Takes the lock of the provider's target, waiting at most the provider's
+/// request timeout. A lock file that cannot be used at all lets the work go
+/// on unserialized, with a warning; a lock held by another process for the
+/// whole wait stops it.
+fn exclusive(spec: &ProviderSpec, values: &Values, notes: &mut Vec<String>) -> Result<Option<lock::TargetLock>, ProviderError> {
+    let Some(target) = (spec.target)(values) else { return Ok(None) };
+    let key = lock::LockKey::new(spec.id, &target.identity);
+    let wait = values.timeout(spec.default_timeout).unwrap_or(spec.default_timeout);
+    match lock::acquire(&key, wait, &target.label) {
+        Ok(held) => Ok(Some(held)),
+        Err(lock::LockFailure::Busy(e)) => Err(e),
+        Err(lock::LockFailure::Unavailable(warning)) => {
+            notes.push(warning);
+            Ok(None)
+        }
+    }
 }
 
 /// What a result must say about how it was obtained.
@@ -287,6 +328,7 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
                 constants: spec.required_constants().into_iter().map(String::from).collect(),
                 optional: spec.optional_constants().into_iter().map(String::from).collect(),
                 mode: if values.is_complete() { (spec.mode)(&values).map(String::from) } else { None },
+                lock_key: if values.is_complete() { spec.lock_key(&values).map(|k| k.to_string()) } else { None },
             }
         })
         .collect()
@@ -384,11 +426,19 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
         let call = Options { providers: None, www: options.www, wait: None };
+        let mut notes = warnings(values);
         let mut result = match (spec.build)(values, &call) {
             Err(e) => SyncProviderResult::failed(spec.id, e),
-            Ok(provider) => reconcile(provider.as_ref(), spec.id, &wanted, &protected, options, concurrency),
+            Ok(provider) => {
+                // A dry run writes nothing, so it takes no turn.
+                let lock = if options.dry_run { Ok(None) } else { exclusive(spec, values, &mut notes) };
+                match lock {
+                    Err(e) => SyncProviderResult::failed(spec.id, e),
+                    Ok(_lock) => reconcile(provider.as_ref(), spec.id, &wanted, &protected, options, concurrency),
+                }
+            }
         };
-        result.warnings = warnings(values);
+        result.warnings = notes.into_iter().map(|w| redactor.redact(&w)).collect();
         result.error = result.error.map(|e| redacted(e, &redactor));
         for failed in &mut result.failed {
             failed.error = redacted(failed.error.clone(), &redactor);

@@ -473,3 +473,32 @@ fn test_connection_authorizes_only_a_valid_token_and_an_existing_target() {
         assert!(!not_ok.ok, "{mode:?}: only 200 authorizes");
     }
 }
+
+#[test]
+fn a_domain_id_that_is_not_a_uuid_is_an_api_error_and_no_delete_is_sent() {
+    let hostile = ["../../x/y?z=1", "..", "a/b", "%2e%2e", "", &"a".repeat(200), "00000000-0000-4000-9000-00000000000/"];
+    for mode in MODES {
+        for id in hostile {
+            let sb = Sandbox::start();
+            sb.update_state(|s| match mode {
+                Mode::Server => s.enhance.servers.get_mut(SERVER).unwrap().domains.push(wu_sandbox::state::ServerDomain {
+                    domain_id: id.to_string(),
+                    domain_name: "customer.example".into(),
+                    is_primary: false,
+                }),
+                Mode::Website => s.enhance.orgs.get_mut(ORG).unwrap().websites.get_mut(SITE).unwrap().domains.push(
+                    wu_sandbox::state::WebsiteDomain { domain_id: id.to_string(), domain: "customer.example".into(), mapping_kind: "alias".into() },
+                ),
+            });
+            let options = Options { www: WwwRule::Never, ..Options::default() };
+            let result = ops::run(Operation::RemoveDomain, "customer.example", 2, &options, &mode.config(&sb)).unwrap();
+            let error = result.results[0].error.clone().unwrap_or_else(|| panic!("{mode:?} {id:?}: no error"));
+            assert_eq!(error.kind, ErrorKind::Api, "{mode:?} {id:?}");
+            assert!(error.message.contains("domainId") && error.message.contains("customer.example"), "{}", error.message);
+            let requests = sb.requests_to(Panel::Enhance);
+            assert!(requests.iter().all(|r| r.method == "GET" && r.path == mode.collection()), "{mode:?} {id:?}: {:?}",
+                requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>());
+            assert!(mode.domains(&sb).contains(&"customer.example".to_string()));
+        }
+    }
+}

@@ -86,7 +86,11 @@ fn adding_a_mapping_reads_the_app_once_and_posts_the_whole_list_as_a_json_array(
         actions(&result),
         vec![("customer.example".into(), Action::Added), ("www.customer.example".into(), Action::Added)]
     );
-    assert_eq!(calls(&sb), vec![format!("GET /v1/apps/{APP}"), format!("POST /v1/apps/{APP}"), format!("POST /v1/apps/{APP}/ssl")]);
+    // Read, update, read back (nothing undone), AutoSSL.
+    assert_eq!(
+        calls(&sb),
+        vec![format!("GET /v1/apps/{APP}"), format!("POST /v1/apps/{APP}"), format!("GET /v1/apps/{APP}"), format!("POST /v1/apps/{APP}/ssl")]
+    );
     let update = &sb.requests_to(Panel::ServerPilot)[1];
     assert_eq!(
         update.json,
@@ -318,13 +322,13 @@ fn a_conflict_after_which_the_app_lists_the_names_counts_as_already_present() {
 }
 
 #[test]
-fn one_operation_reads_the_app_once() {
+fn one_operation_reads_the_app_once_before_its_update_and_once_after() {
     let sb = Sandbox::start();
     let p = provider(&config(&sb), &Options::default());
     let inventory = p.inventory().unwrap();
     p.apply(&Plan { add: vec![host("customer.example")], remove: vec![], ..Plan::default() }, &inventory);
     let reads = calls(&sb).iter().filter(|c| c.starts_with("GET")).count();
-    assert_eq!(reads, 1);
+    assert_eq!(reads, 2);
 }
 
 #[test]
@@ -434,4 +438,121 @@ fn the_provider_is_listed_with_its_constants() {
     assert_eq!(sp.constants, vec!["WU_SERVER_PILOT_CLIENT_ID", "WU_SERVER_PILOT_API_KEY", "WU_SERVER_PILOT_APP_ID"]);
     assert!(sp.optional.contains(&"WU_SERVER_PILOT_API_URL".to_string()));
     assert_eq!(sp.missing, sp.constants);
+}
+
+// ------------------------------------------------ concurrent writers, large answers, ids
+
+/// An update the panel answers as done although another client's update,
+/// made at the same moment, replaced it: the state stays as it was.
+fn lost_updates(count: u32) -> Fault {
+    Fault::status(200)
+        .with_body(r#"{"actionid":"sbxactionLost001","data":{}}"#)
+        .with_header("Content-Type", "application/json")
+        .for_panel(Panel::ServerPilot)
+        .on_method("POST")
+        .times(count)
+}
+
+#[test]
+fn an_update_another_client_undid_is_merged_and_sent_again_until_it_holds() {
+    let sb = Sandbox::start();
+    sb.set_fault(lost_updates(1));
+    let result = run(Operation::AddDomain, "customer.example", &config(&sb));
+    assert!(result.ok, "{result:?}");
+    assert_eq!(actions(&result), vec![("customer.example".into(), Action::Added), ("www.customer.example".into(), Action::Added)]);
+    assert_eq!(sb.serverpilot_domains(APP), vec!["network.example", "www.network.example", "customer.example", "www.customer.example"]);
+    let app = format!("/v1/apps/{APP}");
+    assert_eq!(
+        calls(&sb),
+        ["GET", "POST", "GET", "POST", "GET"].iter().map(|m| format!("{m} {app}")).chain([format!("POST {app}/ssl")]).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_removal_another_client_undid_is_sent_again_until_it_holds() {
+    let sb = Sandbox::start();
+    set_app(&sb, |a| a.domains.push("customer.example".into()));
+    sb.set_fault(lost_updates(2));
+    let result = run_with(Operation::RemoveDomain, "customer.example", &config(&sb), Options { www: WwwRule::Never, ..Options::default() });
+    assert!(result.ok, "{result:?}");
+    assert_eq!(actions(&result), vec![("customer.example".into(), Action::Removed)]);
+    assert_eq!(sb.serverpilot_domains(APP), SEEDED);
+    assert_eq!(posts(&sb).len(), 3, "the first update and two more");
+}
+
+#[test]
+fn an_update_that_never_holds_is_reported_as_a_conflict_naming_the_names_after_three_updates() {
+    let sb = Sandbox::start();
+    sb.set_fault(lost_updates(10));
+    let result = run(Operation::AddDomain, "customer.example", &config(&sb));
+    let error = result.results[0].error.clone().expect("not converged");
+    assert_eq!(error.kind, ErrorKind::Api);
+    assert_eq!(error.provider_code, Some("conflict".into()));
+    assert!(
+        error.message.contains("still lacks customer.example, www.customer.example") && error.message.contains("after 3 updates"),
+        "{}",
+        error.message
+    );
+    assert_eq!(posts(&sb).len(), serverpilot::UPDATE_ROUNDS, "bounded");
+    assert_eq!(sb.serverpilot_domains(APP), SEEDED);
+}
+
+#[test]
+fn an_app_listing_far_more_domains_than_the_cap_is_refused_before_any_work_on_it() {
+    let sb = Sandbox::start();
+    let huge: Vec<String> = (0..40_000).map(|i| format!("site{i}.example")).collect();
+    set_app(&sb, |a| a.domains = huge.clone());
+    for op in [Operation::AddDomain, Operation::RemoveDomain] {
+        sb.clear_requests();
+        let result = run(op, "site1.example", &config(&sb));
+        let error = result.results[0].error.clone().expect("refused");
+        assert_eq!(error.kind, ErrorKind::Api, "{op:?}");
+        assert!(error.message.contains("lists 40000 domains") && error.message.contains("refused unread"), "{}", error.message);
+        assert_eq!(calls(&sb), vec![format!("GET /v1/apps/{APP}")], "{op:?}: read once, nothing written");
+    }
+    assert_eq!(sb.serverpilot_domains(APP).len(), 40_000);
+}
+
+#[test]
+fn an_app_list_up_to_the_refusal_bound_is_read_correctly() {
+    let sb = Sandbox::start();
+    let mut listed: Vec<String> = (0..serverpilot::MAX_LISTED - 1).map(|i| format!("site{i}.example")).collect();
+    listed.push("Customer.Example.".into());
+    set_app(&sb, |a| a.domains = listed.clone());
+    let result = run_with(Operation::AddDomain, "customer.example", &config(&sb), Options { www: WwwRule::Never, ..Options::default() });
+    assert!(result.ok, "{result:?}");
+    assert_eq!(actions(&result), vec![("customer.example".into(), Action::AlreadyPresent)]);
+    assert!(posts(&sb).is_empty());
+}
+
+#[test]
+fn an_actionid_that_is_not_a_plain_id_is_an_api_error_and_never_goes_into_a_url() {
+    let hostile = ["../../x/y?z=1", "..", "a/b", "%2e%2e", "", "a?b", &"a".repeat(200)];
+    for id in hostile {
+        let sb = Sandbox::start();
+        sb.update_state(|s| s.serverpilot.action_ids = vec![id.to_string()]);
+        let result = run_with(Operation::AddDomain, "customer.example", &config(&sb), waiting(5));
+        let error = result.results[0].error.clone().unwrap_or_else(|| panic!("{id:?}: no error"));
+        assert_eq!(error.kind, ErrorKind::Api, "{id:?}");
+        assert!(error.message.contains("actionid"), "{id:?}: {}", error.message);
+        // The update itself went through and is reported, without the id.
+        assert_eq!(actions(&result)[0], ("customer.example".into(), Action::Added), "{id:?}");
+        assert!(result.results[0].changes.iter().all(|c| c.action_id.is_none()), "{id:?}");
+        let app = format!("/v1/apps/{APP}");
+        for r in sb.requests_to(Panel::ServerPilot) {
+            assert!(r.path == app && r.query.is_empty(), "{id:?}: a request went to {} {}?{}", r.method, r.path, r.query);
+        }
+    }
+}
+
+#[test]
+fn a_sync_of_forty_thousand_names_is_refused_by_the_cap_before_anything_is_sent() {
+    let sb = Sandbox::start();
+    let names: Vec<String> = (0..40_000).map(|i| format!("site{i}.example")).collect();
+    let options = ops::SyncOptions { www: WwwRule::Never, ..ops::SyncOptions::default() };
+    let result = ops::sync(&names, &options, &config(&sb)).expect("valid names");
+    let error = result.results[0].error.clone().expect("over the cap");
+    assert_eq!(error.kind, ErrorKind::Limit, "{}", error.message);
+    assert!(error.message.contains("would have 40002"), "{}", error.message);
+    assert!(posts(&sb).is_empty());
 }

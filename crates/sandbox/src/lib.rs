@@ -124,6 +124,9 @@ pub struct Fault {
     /// `truncated`, which always handle.
     #[serde(default)]
     pub apply: bool,
+    /// Only requests with this method (`GET`, `POST`, …); any when `None`.
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 impl Fault {
@@ -138,6 +141,7 @@ impl Fault {
             delay_ms: None,
             size: None,
             apply: false,
+            method: None,
         }
     }
     pub fn status(code: u16) -> Fault {
@@ -169,6 +173,10 @@ impl Fault {
     }
     pub fn applied(mut self) -> Fault {
         self.apply = true;
+        self
+    }
+    pub fn on_method(mut self, method: &str) -> Fault {
+        self.method = Some(method.to_ascii_uppercase());
         self
     }
 }
@@ -556,8 +564,8 @@ impl Drop for Sandbox {
 
 fn install_fault(shared: &Shared, fault: Fault) {
     let mut faults = lock(&shared.faults);
-    // One fault per panel scope: a new one replaces the old.
-    faults.retain(|f| f.panel != fault.panel);
+    // One fault per panel and method scope: a new one replaces the old.
+    faults.retain(|f| f.panel != fault.panel || f.method != fault.method);
     if fault.count != Some(0) {
         faults.push(fault);
     }
@@ -574,9 +582,11 @@ fn reset_all(shared: &Shared, to: Option<State>) {
 }
 
 /// Takes one use of the first fault that applies to this panel.
-fn take_fault(shared: &Shared, panel: Panel) -> Option<Fault> {
+fn take_fault(shared: &Shared, panel: Panel, method: &str) -> Option<Fault> {
     let mut faults = lock(&shared.faults);
-    let idx = faults.iter().position(|f| f.panel.is_none() || f.panel == Some(panel))?;
+    let idx = faults.iter().position(|f| {
+        (f.panel.is_none() || f.panel == Some(panel)) && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+    })?;
     let fault = faults[idx].clone();
     if let Some(n) = faults[idx].count.as_mut() {
         *n = n.saturating_sub(1);
@@ -830,7 +840,7 @@ fn garbage(seed: u64) -> Vec<u8> {
 }
 
 fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
-    let fault = take_fault(shared, panel);
+    let fault = take_fault(shared, panel, &req.method);
     let seq = {
         let mut r = lock(&shared.requests);
         r.0 += 1;
@@ -1170,12 +1180,25 @@ mod tests {
         sb.set_fault(Fault::status(502).for_panel(Panel::Enhance));
         sb.set_fault(Fault::status(503).times(2));
         assert_eq!(sb.faults().len(), 2);
-        let first = take_fault(&sb.shared, Panel::Hestia).unwrap();
+        let first = take_fault(&sb.shared, Panel::Hestia, "POST").unwrap();
         assert_eq!(first.status, Some(503), "the panel-less fault applies to hestia");
-        take_fault(&sb.shared, Panel::Hestia);
-        assert!(take_fault(&sb.shared, Panel::Hestia).is_none());
-        assert_eq!(take_fault(&sb.shared, Panel::Enhance).unwrap().status, Some(502));
+        take_fault(&sb.shared, Panel::Hestia, "POST");
+        assert!(take_fault(&sb.shared, Panel::Hestia, "POST").is_none());
+        assert_eq!(take_fault(&sb.shared, Panel::Enhance, "GET").unwrap().status, Some(502));
         sb.set_fault(Fault::status(500).times(0));
         assert_eq!(sb.faults().len(), 1, "a zero count installs nothing");
+    }
+
+    #[test]
+    fn a_fault_for_one_method_leaves_the_others_alone_and_keeps_its_own_scope() {
+        let sb = Sandbox::start();
+        sb.set_fault(Fault::status(500).for_panel(Panel::ServerPilot).on_method("post").times(1));
+        sb.set_fault(Fault::status(502).for_panel(Panel::ServerPilot));
+        assert_eq!(sb.faults().len(), 2, "different methods, different scopes");
+        sb.clear_fault();
+        sb.set_fault(Fault::status(500).for_panel(Panel::ServerPilot).on_method("post").times(1));
+        assert!(take_fault(&sb.shared, Panel::ServerPilot, "GET").is_none());
+        assert_eq!(take_fault(&sb.shared, Panel::ServerPilot, "POST").unwrap().status, Some(500));
+        assert!(take_fault(&sb.shared, Panel::ServerPilot, "POST").is_none(), "used up");
     }
 }

@@ -178,6 +178,10 @@ pub struct ServerPilotState {
     #[serde(default = "default_open_reads")]
     pub open_reads: u32,
     pub next_action: u64,
+    /// Ids the next actions take, first first, before numbered ones: lets a
+    /// test make the panel answer a hostile `actionid`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub action_ids: Vec<String>,
 }
 
 impl Default for ServerPilotState {
@@ -190,6 +194,7 @@ impl Default for ServerPilotState {
             action_status: default_action_status(),
             open_reads: default_open_reads(),
             next_action: 1,
+            action_ids: Vec::new(),
         }
     }
 }
@@ -199,7 +204,11 @@ impl ServerPilotState {
     pub fn new_action(&mut self, app_id: &str, serverid: &str) -> String {
         let n = self.next_action;
         self.next_action = self.next_action.saturating_add(1);
-        let id = format!("sbxaction{:07}", n % 10_000_000);
+        let id = if self.action_ids.is_empty() {
+            format!("sbxaction{:07}", n % 10_000_000)
+        } else {
+            self.action_ids.remove(0)
+        };
         let action = SpAction {
             status: self.action_status.clone(),
             app_id: app_id.to_string(),

@@ -18,11 +18,13 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: wu-soak --fcgi unix:PATH|127.0.0.1:PORT --script ABS_PATH --sandbox URL
                [--calls 20000] [--concurrency 8] [--workers 4] [--warmup-pct 10]
                [--deadline-secs 300] [--timeout-secs 20] [--max-growth-kb 4096]
-               [--fpm-log PATH] [--title TEXT]
+               [--fpm-log PATH] [--title TEXT] [--panel hestia|serverpilot]
   One FastCGI request adds then removes one name (two calls); every 10th
   request also passes an invalid name, which must throw. Exits 1 on any
   failed call, FastCGI error, 5xx, PHP stderr output, worker crash, leftover
-  alias, unsent request, or RSS growth after warm-up above --max-growth-kb.";
+  alias, unsent request, or RSS growth after warm-up above --max-growth-kb.
+  --panel serverpilot makes every request change one ServerPilot app, whose
+  API replaces the whole list: concurrent workers must not undo each other.";
 
 struct Opts {
     target: Target,
@@ -38,6 +40,8 @@ struct Opts {
     max_growth_kb: u64,
     fpm_log: Option<String>,
     title: String,
+    /// The sandbox panel the workers change (`hestia` or `serverpilot`).
+    panel: String,
 }
 
 fn parse_opts() -> Result<Opts, String> {
@@ -51,7 +55,7 @@ fn parse_opts() -> Result<Opts, String> {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         m.insert(key.to_string(), value);
     }
-    let known = ["fcgi", "script", "sandbox", "calls", "concurrency", "workers", "warmup-pct", "deadline-secs", "timeout-secs", "max-growth-kb", "fpm-log", "title"];
+    let known = ["fcgi", "script", "sandbox", "calls", "concurrency", "workers", "warmup-pct", "deadline-secs", "timeout-secs", "max-growth-kb", "fpm-log", "title", "panel"];
     if let Some(k) = m.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(format!("unknown option --{k}"));
     }
@@ -74,7 +78,11 @@ fn parse_opts() -> Result<Opts, String> {
         max_growth_kb: num("max-growth-kb", 4096)?,
         fpm_log: m.get("fpm-log").cloned(),
         title: m.get("title").cloned().unwrap_or_else(|| "wu_native soak".into()),
+        panel: m.get("panel").cloned().unwrap_or_else(|| "hestia".into()),
     };
+    if !matches!(opts.panel.as_str(), "hestia" | "serverpilot") {
+        return Err(format!("--panel must be hestia or serverpilot, got {:?}", opts.panel));
+    }
     if !opts.sandbox.starts_with("http://127.0.0.1:") {
         return Err("--sandbox must be http://127.0.0.1:PORT".into());
     }
@@ -120,6 +128,7 @@ fn one_request(o: &Opts, n: usize) -> Outcome {
         ("CONTENT_LENGTH", "0".into()),
         ("SOAK_SANDBOX_URL", o.sandbox.clone()),
         ("SOAK_N", n.to_string()),
+        ("SOAK_PANEL", o.panel.clone()),
     ];
     let resp = match fcgi::request(&o.target, &params, o.timeout) {
         Ok(r) => r,
@@ -160,11 +169,15 @@ fn sandbox_get(base: &str, path: &str) -> Result<String, String> {
     text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).ok_or_else(|| "no HTTP body".into())
 }
 
-/// Aliases named soak-* still on the sandbox's Hestia web domain: each add was paired with a remove.
-fn leftover_aliases(base: &str) -> Result<Vec<String>, String> {
+/// Names soak-* still on the panel the workers changed: each add was paired with a remove.
+fn leftover_aliases(base: &str, panel: &str) -> Result<Vec<String>, String> {
     let body = sandbox_get(base, "/__sandbox/state")?;
     let v: Value = serde_json::from_str(&body).map_err(|e| format!("state is not JSON: {e}"))?;
-    let aliases = v.pointer("/hestia/users/admin/web_domains/network.example/aliases").and_then(Value::as_array).ok_or("no aliases in /__sandbox/state")?;
+    let pointer = match panel {
+        "serverpilot" => "/serverpilot/apps/nlcN0TwdZAyNEgdp/domains",
+        _ => "/hestia/users/admin/web_domains/network.example/aliases",
+    };
+    let aliases = v.pointer(pointer).and_then(Value::as_array).ok_or("no names in /__sandbox/state")?;
     Ok(aliases.iter().filter_map(Value::as_str).filter(|a| a.contains("soak-")).map(str::to_string).collect())
 }
 
@@ -277,7 +290,7 @@ fn main() -> ExitCode {
     }
     let unsent = requests - sent.min(requests);
     let crashes = o.fpm_log.as_deref().map(crash_lines).unwrap_or_default();
-    let leftovers = leftover_aliases(&o.sandbox);
+    let leftovers = leftover_aliases(&o.sandbox, &o.panel);
     let mut lat: Vec<Duration> = all.iter().map(|d| d.latency).collect();
     lat.sort();
 

@@ -28,9 +28,93 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
      */
     protected function runPhp(array $constants, string $code): array
     {
+        return $this->runPhpAtOnce($constants, [$code])[0];
+    }
+
+    /**
+     * Runs each of $codes in its own PHP process, all at the same moment:
+     * every process is started first, waits at a barrier until all have
+     * loaded, then runs. Results come back in the order of $codes.
+     *
+     * @param list<string> $codes
+     * @return list<array{result: mixed, exception: ?array, stdout: string, stderr: string, exit: int}>
+     */
+    protected function runPhpAtOnce(array $constants, array $codes, float $timeoutSeconds = 120.0): array
+    {
+        $barrier = tempnam(sys_get_temp_dir(), 'wu-native-barrier-');
+        unlink($barrier);
+        $files = [];
+        $processes = [];
+        try {
+            foreach ($codes as $i => $code) {
+                $files[$i] = tempnam(sys_get_temp_dir(), 'wu-native-test-');
+                file_put_contents($files[$i], $this->phpScript($constants, $code, count($codes) > 1 ? $barrier : null));
+                $processes[$i] = proc_open(
+                    [PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr', $files[$i]],
+                    [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+                    $pipes[$i],
+                );
+                stream_set_blocking($pipes[$i][1], false);
+                stream_set_blocking($pipes[$i][2], false);
+            }
+            touch($barrier);
+            $out = array_fill_keys(array_keys($codes), ['stdout' => '', 'stderr' => '']);
+            // proc_get_status gives the exit code once, when it first sees the end.
+            $exits = [];
+            $open = $processes;
+            $deadline = microtime(true) + $timeoutSeconds;
+            while ($open !== [] && microtime(true) < $deadline) {
+                foreach ($open as $i => $process) {
+                    $out[$i]['stdout'] .= stream_get_contents($pipes[$i][1]);
+                    $out[$i]['stderr'] .= stream_get_contents($pipes[$i][2]);
+                    if (!array_key_exists($i, $exits)) {
+                        $status = proc_get_status($process);
+                        if (!$status['running']) {
+                            $exits[$i] = $status['exitcode'];
+                        }
+                    }
+                    if (array_key_exists($i, $exits) && feof($pipes[$i][1]) && feof($pipes[$i][2])) {
+                        $out[$i]['stdout'] .= stream_get_contents($pipes[$i][1]);
+                        $out[$i]['stderr'] .= stream_get_contents($pipes[$i][2]);
+                        unset($open[$i]);
+                    }
+                }
+                usleep(2000);
+            }
+            foreach ($open as $i => $process) {
+                proc_terminate($process, 9);
+            }
+            $runs = [];
+            foreach ($processes as $i => $process) {
+                fclose($pipes[$i][1]);
+                fclose($pipes[$i][2]);
+                $closed = proc_close($process);
+                $exit = $exits[$i] ?? $closed;
+                $this->assertArrayNotHasKey($i, $open, "process $i did not finish within {$timeoutSeconds} s");
+                $stdout = $out[$i]['stdout'];
+                $marker = strrpos($stdout, "@@RESULT@@");
+                $this->assertNotFalse($marker, "the PHP process produced no result (exit $exit): $stdout {$out[$i]['stderr']}");
+                $decoded = json_decode(substr($stdout, $marker + strlen('@@RESULT@@')), true);
+                $runs[$i] = $decoded + ['stdout' => substr($stdout, 0, $marker), 'stderr' => $out[$i]['stderr'], 'exit' => $exit];
+            }
+            return $runs;
+        } finally {
+            foreach ($files as $file) {
+                @unlink($file);
+            }
+            @unlink($barrier);
+        }
+    }
+
+    /** A script defining $constants, then running $code (after $barrier exists, when given). */
+    private function phpScript(array $constants, string $code, ?string $barrier): string
+    {
         $script = "<?php\n";
         foreach ($constants as $name => $value) {
             $script .= 'define(' . var_export($name, true) . ', ' . var_export($value, true) . ");\n";
+        }
+        if ($barrier !== null) {
+            $script .= '$__until = microtime(true) + 60; while (!file_exists(' . var_export($barrier, true) . ') && microtime(true) < $__until) { usleep(1000); }' . "\n";
         }
         $script .= <<<PHP
             \$__run = function () { {$code} };
@@ -45,26 +129,7 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
             }
             echo "\\n@@RESULT@@", json_encode(\$__out);
             PHP;
-        $file = tempnam(sys_get_temp_dir(), 'wu-native-test-');
-        file_put_contents($file, $script);
-        try {
-            $process = proc_open(
-                [PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr', $file],
-                [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-                $pipes,
-            );
-            $stdout = stream_get_contents($pipes[1]);
-            $stderr = stream_get_contents($pipes[2]);
-            fclose($pipes[1]);
-            fclose($pipes[2]);
-            $exit = proc_close($process);
-        } finally {
-            unlink($file);
-        }
-        $marker = strrpos($stdout, "@@RESULT@@");
-        $this->assertNotFalse($marker, "the PHP process produced no result (exit $exit): $stdout $stderr");
-        $decoded = json_decode(substr($stdout, $marker + strlen('@@RESULT@@')), true);
-        return $decoded + ['stdout' => substr($stdout, 0, $marker), 'stderr' => $stderr, 'exit' => $exit];
+        return $script;
     }
 
     /** Runs $code and expects a normal return; gives the returned value. */

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{each_name, Action, Applied, Inventory, Plan, Provider, ProviderSpec};
+use super::{each_name, panel_id, Action, Applied, IdShape, Inventory, Plan, Provider, ProviderSpec};
 use crate::config::{Setting, Values};
 use crate::domain::{printable, HostName};
 use crate::error::{ErrorKind, ProviderError};
@@ -41,7 +41,34 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     default_timeout: Duration::from_secs(45),
     build: Enhance::build,
     mode,
+    target: write_target,
 };
+
+/// One server's domains, or one website's, on one panel.
+fn write_target(values: &Values) -> Option<super::WriteTarget> {
+    let host = http::host_of(&api_base(values.get(API_URL)?).ok()?);
+    let target = configured_target(values).ok()?;
+    let (identity, label) = match &target {
+        Target::Server { id } => (format!("{host}|server|{id}"), format!("Enhance server {id} on {host}")),
+        Target::Website { org, website } => {
+            (format!("{host}|website|{org}|{website}"), format!("Enhance website {website} on {host}"))
+        }
+    };
+    Some(super::WriteTarget { identity, label })
+}
+
+/// The org/website pair when both are set, else the server.
+fn configured_target(values: &Values) -> Result<Target, ProviderError> {
+    match (values.get(ORG_ID), values.get(WEBSITE_ID), values.get(SERVER_ID)) {
+        (Some(org), Some(website), _) => {
+            Ok(Target::Website { org: uuid(ORG_ID, org, "Org ID")?, website: uuid(WEBSITE_ID, website, "Website ID")? })
+        }
+        (_, _, Some(server)) => Ok(Target::Server { id: uuid(SERVER_ID, server, "Server ID")? }),
+        _ => Err(ProviderError::config(format!(
+            "Server ID is not configured: define {SERVER_ID}, or {ORG_ID} and {WEBSITE_ID}"
+        ))),
+    }
+}
 
 /// The org/website pair wins when both ways are configured: it is the newer
 /// setup, and names the exact website.
@@ -131,17 +158,7 @@ impl Enhance {
         }
         let token = Secret::new(token);
         let base = api_base(values.require(API_URL)?)?;
-        let target = match (values.get(ORG_ID), values.get(WEBSITE_ID), values.get(SERVER_ID)) {
-            (Some(org), Some(website), _) => {
-                Target::Website { org: uuid(ORG_ID, org, "Org ID")?, website: uuid(WEBSITE_ID, website, "Website ID")? }
-            }
-            (_, _, Some(server)) => Target::Server { id: uuid(SERVER_ID, server, "Server ID")? },
-            _ => {
-                return Err(ProviderError::config(format!(
-                    "Server ID is not configured: define {SERVER_ID}, or {ORG_ID} and {WEBSITE_ID}"
-                )))
-            }
-        };
+        let target = configured_target(values)?;
         let http = HttpSettings::from_values(values, SPEC.default_timeout)?;
         Ok(Box::new(Enhance { base, token, target, http }))
     }
@@ -264,6 +281,8 @@ impl Enhance {
     }
 
     fn remove(&self, name: &HostName, id: &str) -> Result<Action, ProviderError> {
+        let id = panel_id("Enhance", "domainId", id, IdShape::Uuid)
+            .map_err(|e| ProviderError { message: format!("removing {name}: {}", e.message), ..e })?;
         let mut segments = self.domains_path();
         segments.push(id);
         let response = self.send(Method::Delete, &segments, None)?;

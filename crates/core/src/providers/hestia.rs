@@ -43,7 +43,26 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     default_timeout: Duration::from_secs(60),
     build: Hestia::build,
     mode: super::single_mode,
+    target,
 };
+
+/// One web domain of one account on one panel.
+fn target(values: &Values) -> Option<super::WriteTarget> {
+    let host = http::host_of(&api_endpoint(values.get(API_URL)?).ok()?);
+    let account = values.get(ACCOUNT)?.trim().to_string();
+    let domain = web_domain(values).ok()?;
+    Some(super::WriteTarget {
+        identity: format!("{host}|{account}|{domain}"),
+        label: format!("Hestia web domain {domain} of {account} on {host}"),
+    })
+}
+
+/// `WU_HESTIA_WEB_DOMAIN` as Hestia stores it: lower case, without a leading www.
+fn web_domain(values: &Values) -> Result<String, ProviderError> {
+    let web_domain = HostName::parse(values.require(WEB_DOMAIN)?.trim())
+        .map_err(|e| ProviderError::config(format!("{WEB_DOMAIN}: {e}")))?;
+    Ok(web_domain.as_str().strip_prefix("www.").unwrap_or(web_domain.as_str()).to_string())
+}
 
 /// Hestia's exit codes that mean something to us.
 mod exit {
@@ -120,10 +139,7 @@ impl Hestia {
                 crate::domain::printable(&account)
             )));
         }
-        let web_domain = HostName::parse(values.require(WEB_DOMAIN)?.trim())
-            .map_err(|e| ProviderError::config(format!("{WEB_DOMAIN}: {e}")))?;
-        // Hestia stores web domains without a leading www.
-        let web_domain = web_domain.as_str().strip_prefix("www.").unwrap_or(web_domain.as_str()).to_string();
+        let web_domain = web_domain(values)?;
         let restart = parse_yes_no(RESTART, values.get(RESTART).unwrap_or("yes"))?;
         let http = HttpSettings::from_values(values, SPEC.default_timeout)?;
         Ok(Box::new(Hestia { endpoint, credentials, account, web_domain, restart, http }))
@@ -317,8 +333,9 @@ impl Hestia {
             // are ours now are present; the rest are tried one by one.
             Ok(exit::EXISTS) => match self.list_aliases() {
                 Ok(now) => {
+                    let now: std::collections::HashSet<String> = now.into_iter().collect();
                     let (ours, others): (Vec<HostName>, Vec<HostName>) =
-                        names.iter().cloned().partition(|n| now.iter().any(|a| a == n.as_str()));
+                        names.iter().cloned().partition(|n| now.contains(n.as_str()));
                     job.applied.changes.extend(ours.iter().map(|n| Change::new(n, Action::AlreadyPresent)));
                     if others.len() == 1 {
                         let error = self.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&others[0]]);

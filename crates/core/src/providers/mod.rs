@@ -38,6 +38,28 @@ pub struct ProviderSpec {
     /// Which addressing mode complete settings select, for providers that
     /// have more than one (shown by `wu_native_providers()`).
     pub mode: fn(&Values) -> Option<&'static str>,
+    /// The panel target complete settings write to; `None` when the
+    /// settings are unusable (building the provider then says why).
+    pub target: fn(&Values) -> Option<WriteTarget>,
+}
+
+/// The one thing on a panel a provider's writes change (a ServerPilot app,
+/// a Hestia web domain, an Enhance server or website). Writes to one target
+/// are serialized; writes to different targets are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteTarget {
+    /// What tells targets apart: the panel's `host:port` and the target's
+    /// ids. Never a credential; hashed into the lock key.
+    pub identity: String,
+    /// The target in words, for messages (`ServerPilot app X on host:443`).
+    pub label: String,
+}
+
+impl ProviderSpec {
+    /// The target's lock key, when the settings name a usable target.
+    pub fn lock_key(&self, values: &Values) -> Option<crate::lock::LockKey> {
+        (self.target)(values).map(|t| crate::lock::LockKey::new(self.id, &t.identity))
+    }
 }
 
 /// For providers with a single mode.
@@ -231,4 +253,81 @@ pub trait Provider {
 
     /// Checks credentials and that the configured target exists.
     fn test_connection(&self) -> Result<(), ProviderError>;
+
+    /// Work that follows `apply` but needs no exclusive access to the
+    /// target, so it runs after the target's lock is released (ServerPilot
+    /// waiting for its action to finish).
+    fn finish(&self, _applied: &mut Applied) {}
+}
+
+/// An id a panel sent back, checked before it goes into a request path: a
+/// hostile or broken panel must not steer a request elsewhere (`..`, `/`,
+/// `?`, `%2e`). `shape` says what the panel's ids look like; anything else
+/// is an `api` error naming the field, and nothing is sent with it.
+pub fn panel_id<'a>(panel: &str, field: &str, raw: &'a str, shape: IdShape) -> Result<&'a str, ProviderError> {
+    if shape.accepts(raw) {
+        return Ok(raw);
+    }
+    Err(ProviderError::new(
+        crate::error::ErrorKind::Api,
+        format!(
+            "{panel} answered a value for {field} that is not {} ('{}'), so no request was sent with it: check that the API address points at {panel} itself",
+            shape.described(),
+            crate::domain::printable(raw)
+        ),
+    ))
+}
+
+/// What a panel's ids look like.
+#[derive(Debug, Clone, Copy)]
+pub enum IdShape {
+    /// 1 to 128 of `[A-Za-z0-9_-]` (ServerPilot's ids are 16 letters and digits).
+    Token,
+    /// 8-4-4-4-12 hex digits (Enhance's ids).
+    Uuid,
+}
+
+impl IdShape {
+    fn accepts(self, id: &str) -> bool {
+        match self {
+            IdShape::Token => {
+                (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            }
+            IdShape::Uuid => {
+                let groups: Vec<&str> = id.split('-').collect();
+                groups.len() == 5
+                    && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+            }
+        }
+    }
+
+    fn described(self) -> &'static str {
+        match self {
+            IdShape::Token => "an id (1 to 128 letters, digits, '_' or '-')",
+            IdShape::Uuid => "a UUID",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_ids_of_the_panels_shape_pass() {
+        let hostile = ["../../x/y?z=1", "..", ".", "a/b", "%2e%2e", "", "a b", "a?b", "a#b", "a\\b", "ab\u{0}", "é"];
+        for id in hostile {
+            for shape in [IdShape::Token, IdShape::Uuid] {
+                let err = panel_id("Panel", "someId", id, shape).unwrap_err();
+                assert_eq!(err.kind, crate::error::ErrorKind::Api, "{id:?}");
+                assert!(err.message.contains("someId"), "{}", err.message);
+            }
+        }
+        let long = "a".repeat(129);
+        assert!(panel_id("Panel", "someId", &long, IdShape::Token).is_err());
+        assert!(panel_id("Panel", "someId", &"a".repeat(128), IdShape::Token).is_ok());
+        assert!(panel_id("Panel", "someId", "nlcN0TwdZAyNEgdp", IdShape::Token).is_ok());
+        assert!(panel_id("Panel", "someId", "00000000-0000-4000-9000-00000000000A", IdShape::Uuid).is_ok());
+        assert!(panel_id("Panel", "someId", "nlcN0TwdZAyNEgdp", IdShape::Uuid).is_err());
+    }
 }
