@@ -3,11 +3,11 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps deps-test build test test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
+.PHONY: all deps deps-test build test test-matrix test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
 
 all: build
 
-## Install PHP 8.2 (dev, cli), libclang and PHPUnit when missing (Debian, apt-get).
+## Install PHP (dev, cli; PHP_VERSION=8.4 to choose), libclang and PHPUnit when missing (Debian, apt-get).
 deps:
 	@scripts/deps.sh
 
@@ -19,6 +19,11 @@ build: deps
 ## Everything: Rust tests, PHPUnit against the built extension, the WordPress
 ## glue in a real multisite, and a short php-fpm soak.
 test: deps-test build test-rust test-php test-wp soak-short
+
+## The PHP matrix: `make test` on this machine's PHP, then PHP 8.4 + WordPress 6.8
+## (and PIE's phpize build) in a cached Debian 13 root (needs root).
+test-matrix: test
+	@scripts/test-matrix.sh
 
 ## One install for all that `make test` needs (PHP, WordPress, MariaDB, php-fpm).
 deps-test:

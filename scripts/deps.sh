@@ -2,14 +2,23 @@
 # Installs, on Debian, what wu_native's commands need and is missing, with one
 # apt-get update and one install for everything asked:
 #   scripts/deps.sh [build] [wp] [soak]      (no argument: build)
-#   build: PHP 8.2 (cli, dev files, curl, mbstring, xml), libclang, PHPUnit
+#   build: PHP (cli, dev files, curl, mbstring, xml), libclang, PHPUnit
 #   wp:    Debian's wordpress, MariaDB's server, PHP's mysqli (WordPress tests, bench)
-#   soak:  php8.2-fpm
+#   soak:  PHP's php-fpm
+# PHP: the version in PHP_VERSION (e.g. PHP_VERSION=8.4), else the one the
+# `php` command runs, else the release's default (Debian 12: 8.2, 13: 8.4).
 # Services are never started by the install: the tests run their own.
 set -euo pipefail
 
 missing=()
-has_php_module() { php -m 2>/dev/null | grep -qx "$1"; }
+version="${PHP_VERSION:-}"
+if [ -z "$version" ] && command -v php >/dev/null 2>&1; then
+  version="$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+fi
+# phpX.Y-* for a known version; the release's default PHP through the php-* packages otherwise.
+pkg="php${version}"
+php="php${version}"
+has_php_module() { "$php" -m 2>/dev/null | grep -qix "$1"; }
 # The library bindgen loads: libclang.so[.N] or libclang-N.so[.N]. libclang-cpp
 # (pulled in by llvm-N-dev) is another library and does not count.
 has_libclang() {
@@ -21,12 +30,12 @@ has_libclang() {
 }
 
 need_build() {
-  command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
-  command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
+  command -v "php-config${version}" >/dev/null 2>&1 || missing+=("$pkg-dev")
+  command -v "$php" >/dev/null 2>&1 || missing+=("$pkg-cli")
   command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
   has_libclang || missing+=(libclang-dev)
   for module in curl mbstring xml; do
-    has_php_module "$module" || missing+=("php8.2-$module")
+    has_php_module "$module" || missing+=("$pkg-$module")
   done
 }
 
@@ -34,12 +43,16 @@ need_wp() {
   [ -f /usr/share/wordpress/wp-settings.php ] || missing+=(wordpress)
   command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
   command -v mariadb-install-db >/dev/null 2>&1 || [ -x /usr/bin/mariadb-install-db ] || missing+=(mariadb-server)
-  has_php_module mysqli || missing+=(php8.2-mysql)
+  has_php_module mysqli || missing+=("$pkg-mysql")
   command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
 }
 
 need_soak() {
-  command -v php-fpm8.2 >/dev/null 2>&1 || [ -x /usr/sbin/php-fpm8.2 ] || missing+=(php8.2-fpm)
+  if [ -n "$version" ]; then
+    command -v "php-fpm$version" >/dev/null 2>&1 || [ -x "/usr/sbin/php-fpm$version" ] || missing+=("$pkg-fpm")
+  else
+    compgen -G "/usr/sbin/php-fpm*" >/dev/null || missing+=(php-fpm)
+  fi
 }
 
 [ $# -gt 0 ] || set -- build

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${WU_SANDBOX_DIR:-target/sandbox}"
-bin="target/release/wu-sandbox"
+bin="${CARGO_TARGET_DIR:-target}/release/wu-sandbox"
 mkdir -p "$dir"
 
 running() { [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; }

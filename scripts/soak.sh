@@ -32,7 +32,8 @@ for f in "$ext" "$sandbox_bin" "$soak_bin"; do
 done
 
 "$root/scripts/deps.sh" soak
-fpm="$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)"
+version="$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+fpm="$(command -v "php-fpm$version" || echo "/usr/sbin/php-fpm$version")"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/wu-soak.XXXXXX")"
 sandbox_pid=""
@@ -64,7 +65,7 @@ sed -e "s|@DIR@|$tmp|g" -e "s|@WORKERS@|$workers|g" tests/soak/php-fpm.conf.in >
 # -n: no system php.ini/conf.d, so an installed copy of the extension cannot
 # shadow the one under test; opcache is added back when present, as in production.
 php_args=(-n -d "extension=$ext")
-extdir="$(php-config8.2 --extension-dir 2>/dev/null || php-config --extension-dir 2>/dev/null || true)"
+extdir="$("php-config$version" --extension-dir 2>/dev/null || php-config --extension-dir 2>/dev/null || true)"
 if [ -n "$extdir" ] && [ -f "$extdir/opcache.so" ]; then
   php_args+=(-d zend_extension=opcache -d opcache.enable=1)
 fi

@@ -2,7 +2,8 @@
 # Runs the PHPUnit suite against the built extension and a fresh sandbox panel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export WU_NATIVE_EXT="$PWD/target/release/libwu_native.so"
+release="${CARGO_TARGET_DIR:-$PWD/target}/release"
+export WU_NATIVE_EXT="$release/libwu_native.so"
 [ -f "$WU_NATIVE_EXT" ] || { echo "test-php: $WU_NATIVE_EXT is not built; run make build" >&2; exit 1; }
 WU_SANDBOX_DIR="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-php-tests.XXXXXX")"
 export WU_SANDBOX_DIR

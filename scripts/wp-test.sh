@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 scripts/wp-deps.sh
-export WU_NATIVE_EXT="$repo/target/release/libwu_native.so"
-sandbox_bin="$repo/target/release/wu-sandbox"
+release="${CARGO_TARGET_DIR:-$repo/target}/release"
+export WU_NATIVE_EXT="$release/libwu_native.so"
+sandbox_bin="$release/wu-sandbox"
 for built in "$WU_NATIVE_EXT" "$sandbox_bin"; do
   [ -f "$built" ] || { echo "test-wp: $built is not built; run make build" >&2; exit 1; }
 done

@@ -7,6 +7,9 @@ namespace WuNative;
 /** Entry point of the mu-plugin: wires the hooks, the scheduled sync, the notice and WP-CLI. */
 final class Plugin
 {
+    /** The wu_native release this glue belongs to (the extension's version without its revision). */
+    public const VERSION = '0.1.0';
+
     /** After Ultimate Multisite 2.5+ registered its integrations (plugins_loaded, 9). */
     public const CREDENTIALS_PRIORITY = 10;
 

@@ -37,6 +37,24 @@ final class MissingExtensionTest extends WordPressTestCase
 
         $this->assertSucceeded($run);
         $this->assertSame(1, substr_count($run->result, self::NOTICE), "notices: {$run->result}");
+        $php = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+        $this->assertStringContainsString('This site runs PHP ' . PHP_VERSION . ' (PHP API ' . self::phpApi() . ', NTS, cli)', $run->result);
+        $this->assertStringContainsString("install the build for it, php_wu_native-0.1.0_php$php-x86_64-linux-glibc-nts.zip (scripts/install.sh --php $php)", $run->result);
+    }
+
+    public function test_the_glues_version_is_the_extensions(): void
+    {
+        $run = $this->wordpress->run('return [\\WuNative\\Plugin::VERSION, wu_native_version()];', ['constants' => $this->hestia()]);
+
+        $this->assertSucceeded($run);
+        $this->assertStringStartsWith($run->result[0] . '+', $run->result[1]);
+    }
+
+    /** What `php -i` says of the PHP running the tests (the same binary as the WordPress processes). */
+    private static function phpApi(): string
+    {
+        preg_match('/^PHP API => (\d+)$/m', (string) shell_exec(escapeshellarg(PHP_BINARY) . ' -n -i'), $m);
+        return $m[1];
     }
 
     public function test_a_user_who_cannot_manage_the_network_sees_no_notice(): void
