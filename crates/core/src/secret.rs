@@ -115,6 +115,11 @@ impl Redactor {
         for engine in BASE64 {
             self.push(engine.encode(&credential).into_bytes());
         }
+        let credential = BASE64[0].encode(credential);
+        // The header itself base64-encoded, as a request repeated whole would be.
+        for encoded in base64_forms(credential.as_bytes()) {
+            self.push(encoded);
+        }
     }
 
     fn add_forms(&mut self, piece: &[u8]) {
@@ -128,8 +133,14 @@ impl Redactor {
             form = decoded.bytes;
             self.push(form.clone());
         }
-        for aligned in base64_forms(piece) {
-            self.push(aligned);
+        // Base64 has no escape to undo: whoever base64-encodes a request
+        // encodes the secret as it was sent, so the forms are generated from
+        // each form a request carries it in (a header, a form, JSON).
+        let sent = [piece.to_vec(), form_urlencoded::byte_serialize(piece).collect::<String>().into_bytes(), json_escaped(piece)];
+        for form in sent {
+            for encoded in base64_forms(&form) {
+                self.push(encoded);
+            }
         }
     }
 
@@ -195,6 +206,12 @@ fn folded(bytes: &[u8]) -> Cow<'_, [u8]> {
     } else {
         Cow::Borrowed(bytes)
     }
+}
+
+/// A JSON string's content, as serde_json writes it.
+fn json_escaped(piece: &[u8]) -> Vec<u8> {
+    let quoted = serde_json::to_string(&String::from_utf8_lossy(piece)).unwrap_or_default();
+    quoted.as_bytes()[1..quoted.len().max(2) - 1].to_vec()
 }
 
 /// The secret encoded alone, and as it shows inside a longer base64 text
@@ -567,6 +584,8 @@ mod tests {
             ("base64url after two bytes", Box::new(|s| URL_SAFE_NO_PAD.encode(format!("xy{s}")))),
             ("base64, percent-encoded", Box::new(|s| form(&STANDARD.encode(s)))),
             ("base64 in JSON", Box::new(|s| json(&STANDARD.encode(s)).replace('/', "\\/"))),
+            ("base64 of form_urlencoded after one byte", Box::new(|s| STANDARD.encode(format!("p{}", form(s))))),
+            ("base64url of JSON after two bytes", Box::new(|s| URL_SAFE_NO_PAD.encode(format!("\"a{}", json(s))))),
         ]
     }
 
@@ -634,6 +653,12 @@ mod tests {
             let header = format!("Basic {}", engine.encode("cid_sandbox:spk/Vg3+Lt8"));
             assert_eq!(r.redact(&format!("you sent Authorization: {header}.")), "you sent Authorization: Basic ***.");
         }
+        // The whole request base64-encoded: only characters that mix in the header's neighbours may stay.
+        let repeated = STANDARD.encode(format!("Authorization: Basic {}\n", STANDARD.encode("cid_sandbox:spk/Vg3+Lt8")));
+        let out = r.redact(&repeated);
+        let (before, after) = out.split_once(MASK).unwrap_or_else(|| panic!("nothing masked in {out}"));
+        // "Authorization: Basic " is 28 characters of base64; the header's own 32 bytes end at most 2 before the end.
+        assert!(before == &repeated[..28] && after.len() <= 2, "{out}");
     }
 
     #[test]

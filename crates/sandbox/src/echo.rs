@@ -108,12 +108,21 @@ fn percent(text: &str, keep: impl Fn(u8) -> bool, lower: bool) -> String {
         .collect()
 }
 
-/// The request as a proxy's error page might repeat it: the credential
-/// header first, then the body, the request line and the other headers.
+/// The request as a panel refusing it, or a proxy's error page, might repeat
+/// it: the credentials first (the Authorization header, then a form's
+/// credential fields as they were sent), so that they show in the start of
+/// the answer an error message quotes; then the body, the request line and
+/// the other headers.
 pub fn request_text(req: &HttpRequest) -> String {
     let mut parts = Vec::new();
     if let Some(auth) = req.header("authorization") {
         parts.push(format!("authorization: {auth}"));
+    }
+    let body = String::from_utf8_lossy(&req.body);
+    for pair in body.split('&') {
+        if crate::is_secret_field(pair.split('=').next().unwrap_or("")) {
+            parts.push(pair.to_string());
+        }
     }
     if !req.body.is_empty() {
         parts.push(String::from_utf8_lossy(&req.body).into_owned());
@@ -183,5 +192,7 @@ mod tests {
             "{\"error\":{\"message\":\"authorization: Bearer t/k\\n{\\\"a\\\":1}\\nPOST /v1/apps?x=1\\nhost: h\"}}"
         );
         assert_eq!(body(None, EchoEncoding::Form, &req).lines().count(), 1);
+        let form = HttpRequest { headers: Default::default(), body: b"cmd=v-x&user=admin&password=a%2Fb".to_vec(), ..req };
+        assert!(request_text(&form).starts_with("password=a%2Fb\ncmd=v-x&user=admin&password=a%2Fb\nPOST"), "{}", request_text(&form));
     }
 }

@@ -815,7 +815,7 @@ fn body_detail(req: &HttpRequest, auth: &str) -> String {
     s
 }
 
-fn is_secret_field(k: &str) -> bool {
+pub(crate) fn is_secret_field(k: &str) -> bool {
     matches!(k, "password" | "hash" | "secret_key" | "access_key")
 }
 
