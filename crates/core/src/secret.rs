@@ -547,8 +547,10 @@ mod tests {
         quoted[1..quoted.len() - 1].to_string()
     }
 
+    type Encode = Box<dyn Fn(&str) -> String>;
+
     /// Every form a secret can take on the wire or in an answer that repeats it, by name.
-    fn encodings() -> Vec<(&'static str, Box<dyn Fn(&str) -> String>)> {
+    fn encodings() -> Vec<(&'static str, Encode)> {
         vec![
             ("raw", Box::new(|s| s.to_string())),
             ("form_urlencoded (+ for space)", Box::new(form)),
