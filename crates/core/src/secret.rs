@@ -692,6 +692,33 @@ mod tests {
         }
     }
 
+    /// Random runs of escape fragments, multi-byte characters and pieces of
+    /// the secret and its forms: no panic, valid text out, and neither the
+    /// secret nor its form-encoded form survives anywhere.
+    #[test]
+    fn any_mix_of_escapes_and_secret_fragments_is_redacted_without_panicking() {
+        let secret = "Pa55/w0rd+&Qx";
+        let mut r = Redactor::default();
+        r.add(&Secret::new(secret));
+        let encoded = form(secret);
+        let fragments = [
+            "%", "%2", "%25", "2F", "\\", "\\u", "\\uD83D", "\\uDE00", "00", "&", "&#", "&#x", ";", "amp;", "é", "😀", "+", " ",
+            "Pa55", "/w0rd", "+&Qx", secret, &encoded, "&#x2F;", "%2B", "\\/", "=", "YQ==",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for i in 0..(seed % 24) {
+                text.push_str(fragments[((seed >> (i % 40)) as usize + i as usize * 7) % fragments.len()]);
+            }
+            let out = r.redact(&text);
+            assert!(!out.contains(secret) && !out.contains(&encoded), "{text:?} became {out:?}");
+        }
+    }
+
     /// Large hostile answers: every byte an escape, nested escapes, long runs of near-matches.
     #[test]
     fn redacting_an_answer_of_the_largest_size_read_takes_linear_time() {
