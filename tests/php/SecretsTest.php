@@ -19,6 +19,13 @@ final class SecretsTest extends TestCase
     private const LEGACY_HASH = 'lh-Tb6Wd1Ng8Kr3Ys5Qp';
     private const TOKEN = 'tok-Zr4Hm7Qc2Wn9Jx5Ea';
     private const API_KEY = 'spk-Vg3Lt8Fb1Dy6Ks0Hu';
+    // Secrets with every character some encoder escapes, for panels that repeat a request.
+    private const ESCAPED = [
+        'WU_HESTIA_API_PASSWORD' => 'Pa55/w0rd+&Qx "7\'<Lm>\\%2F=?#é~',
+        'WU_HESTIA_API_HASH' => 'AKESC4PE7Y2Q9W4Z8XC1:sk/Hd5+Jn8&Pw3 Cy6"Fv1<Gt4\'Mq2%Ls9',
+        'WU_ENHANCE_API_TOKEN' => 'tok/Zr4+Hm7=Qc2&Wn9"Jx5<Ea\'Yk%2F',
+        'WU_SERVER_PILOT_API_KEY' => 'spk/Vg3+Lt8 Fb1&Dy6\'Ks0<Hu"é%3D',
+    ];
     // The panel refuses these.
     private const WRONG = [
         'WU_HESTIA_API_PASSWORD' => 'pw-refused-Nc4Tz8Wq1Ek',
@@ -45,20 +52,69 @@ final class SecretsTest extends TestCase
         }
     }
 
-    /** Every text that would betray a secret: whole, by halves, base64 in a header, or any ten characters of it. */
+    /**
+     * Every text that would betray a secret: whole, by halves, base64 in a
+     * header, or any ten characters of it. Texts are searched also as they
+     * read once escapes are undone (see unveiled()), so these are plain.
+     */
     private static function needles(): array
     {
-        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, ...array_values(self::WRONG)];
-        foreach (self::WRONG as $secret) {
+        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
+        foreach ([...self::WRONG, ...self::ESCAPED] as $secret) {
             array_push($secrets, ...explode(':', $secret));
         }
-        $needles = [base64_encode('cid_sandbox:' . self::API_KEY), base64_encode('cid_sandbox:' . self::WRONG['WU_SERVER_PILOT_API_KEY'])];
+        $needles = [];
+        foreach ([self::API_KEY, self::WRONG['WU_SERVER_PILOT_API_KEY'], self::ESCAPED['WU_SERVER_PILOT_API_KEY']] as $key) {
+            $needles[] = base64_encode('cid_sandbox:' . $key);
+        }
         foreach (array_unique($secrets) as $secret) {
             for ($i = 0; $i + 10 <= strlen($secret); $i++) {
                 $needles[] = substr($secret, $i, 10);
             }
         }
         return array_unique($needles);
+    }
+
+    /**
+     * $text and what it reads as once escapes are undone, up to three levels
+     * deep in any order: percent (`+` as a space or not), JSON string escapes,
+     * HTML references, and base64 (every run of twelve or more of its characters).
+     *
+     * @return list<string>
+     */
+    private static function unveiled(string $text): array
+    {
+        $decoders = [
+            'urldecode',
+            'rawurldecode',
+            fn (string $t): string => preg_replace_callback(
+                '/\\\\u[0-9a-fA-F]{4}(?:\\\\u[dD][c-fC-F][0-9a-fA-F]{2})?|\\\\[\\\\\/"bfnrt]/',
+                fn (array $m): string => json_decode('"' . $m[0] . '"') ?? $m[0],
+                $t,
+            ),
+            fn (string $t): string => html_entity_decode($t, ENT_QUOTES | ENT_HTML5, 'UTF-8'),
+            fn (string $t): string => preg_replace_callback(
+                '/[A-Za-z0-9+\/_-]{12,}={0,2}/',
+                fn (array $m): string => (string) base64_decode(strtr($m[0], '-_', '+/')),
+                $t,
+            ),
+        ];
+        $seen = [$text => true];
+        $layer = [$text];
+        for ($depth = 0; $depth < 3; $depth++) {
+            $next = [];
+            foreach ($layer as $t) {
+                foreach ($decoders as $decode) {
+                    $u = (string) $decode($t);
+                    if (!isset($seen[$u])) {
+                        $seen[$u] = true;
+                        $next[] = $u;
+                    }
+                }
+            }
+            $layer = $next;
+        }
+        return array_map('strval', array_keys($seen));
     }
 
     /** Every provider, with the secrets the panel accepts; Hestia by access key unless $hestia says otherwise. */
@@ -153,10 +209,15 @@ final class SecretsTest extends TestCase
             'phpinfo()' => $run['result']['phpinfo'],
         ];
         $leaks = [];
+        $needles = self::needles();
         foreach ($texts as $where => $text) {
-            foreach (self::needles() as $needle) {
-                if (($at = strpos($text, $needle)) !== false) {
-                    $leaks[] = "$needle in $where: …" . substr($text, max(0, $at - 120), 240) . '…';
+            // phpinfo() quotes no panel, only settings: searched as it is.
+            foreach ($where === 'phpinfo()' ? [$text] : self::unveiled($text) as $i => $form) {
+                foreach ($needles as $needle) {
+                    if (($at = strpos($form, $needle)) !== false) {
+                        $as = $i === 0 ? '' : ' (once decoded)';
+                        $leaks[] = "$needle in $where$as: …" . substr($form, max(0, $at - 120), 240) . '…';
+                    }
                 }
             }
         }
@@ -282,6 +343,57 @@ final class SecretsTest extends TestCase
         $fault = var_export(['mode' => 'status', 'status' => 200, 'body' => 'Basic ' . base64_encode('cid_sandbox:' . self::API_KEY)], true);
         $steps = "\$fault($fault, 'serverpilot'); \$record('serverpilot test', fn () => wu_native_test_connection('serverpilot'));";
         $this->assertSame([], $this->runAndSearch($this->accepted(), $steps)[1], 'the base64 form of the credentials is redacted too');
+    }
+
+    /** The encodings the sandbox's echo fault writes a request in. */
+    private const ECHO_ENCODINGS = [
+        'raw', 'form', 'percent', 'percent_lower', 'form_twice', 'json', 'json_unicode',
+        'html', 'html_decimal', 'html_hex', 'base64', 'base64_url',
+    ];
+
+    /** Provider => its constants with escaped secrets, and error answers (status, body template) that repeat the request. */
+    public static function echoingPanels(): array
+    {
+        $text = ['status' => 200, 'body' => 'upstream refused: {request}'];
+        return [
+            'Hestia by password' => ['hestia', ['WU_HESTIA_API_HASH' => ''], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
+            'Hestia by access key' => ['hestia', [], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
+            'Enhance' => ['enhance', [], [$text, ['status' => 400, 'body' => '{"code":"bad_request","message":"{request_json}"}']]],
+            'ServerPilot' => ['serverpilot', [], [$text, ['status' => 400, 'body' => '{"error":{"message":"{request_json}"}}']]],
+        ];
+    }
+
+    /**
+     * A panel, or a proxy before it, that repeats each request in its error
+     * answer (credentials first, so they reach the quoted part of a message),
+     * in every encoding: no form of a secret gets through, and every message
+     * shows where one was masked.
+     *
+     * @dataProvider echoingPanels
+     */
+    public function test_a_panel_repeating_the_request_in_any_encoding_leaks_no_form_of_a_secret(string $panel, array $mode, array $answers): void
+    {
+        $constants = array_merge($this->accepted(), self::ESCAPED, $mode);
+        $faults = [];
+        foreach ($answers as $answer) {
+            foreach (self::ECHO_ENCODINGS as $encoding) {
+                $faults["$encoding {$answer['status']}"] = $answer + ['mode' => 'echo', 'encoding' => $encoding];
+            }
+        }
+        $list = var_export($faults, true);
+        $seen = $this->capture($constants, <<<PHP
+            foreach ($list as \$label => \$f) {
+                \$fault(\$f, '$panel');
+                \$record("\$label add", fn () => wu_native_add_domain('customer.example', 2, ['providers' => ['$panel']]));
+                \$record("\$label test", fn () => wu_native_test_connection('$panel'));
+                \$fault(null);
+            }
+            PHP);
+        $this->assertCount(2 * count($faults), $seen);
+        $this->assertNotContains('ok', self::kinds($seen));
+        foreach ($seen as $label => $outcome) {
+            $this->assertStringContainsString('***', json_encode($outcome, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "$panel, $label: the repeated credentials reached the message, masked");
+        }
     }
 
     public function test_timeouts_and_unreachable_panels_leak_nothing(): void

@@ -293,10 +293,12 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
         .send()
         .map_err(|e| Failure { unsent: e.is_connect(), error: transport_error(&e, &request.url, settings) })?;
     let status = response.status().as_u16();
+    let redactor = answer_redactor(request, settings);
+    // A header can repeat a credential too (a redirect's Location, a proxy's diagnostics).
     let headers = response
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| (k.as_str().to_string(), redactor.redact(&String::from_utf8_lossy(v.as_bytes()))))
         .collect();
     let mut bytes = Vec::new();
     response
@@ -313,22 +315,19 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
             .with_status(status),
         });
     }
-    let body = answer_redactor(request, settings).redact(&String::from_utf8_lossy(&bytes));
+    let body = redactor.redact(&String::from_utf8_lossy(&bytes));
     Ok(Response { status, headers, body })
 }
 
 /// The provider's secrets plus the credentials in the forms this request
-/// sent them (a panel may echo a header back).
+/// sent them (a panel may echo a header back). Each is masked in every
+/// encoding the answer may carry it in (see `Redactor`).
 fn answer_redactor(request: &Request, settings: &HttpSettings) -> Redactor {
     let mut redactor = settings.redactor.clone();
     match &request.auth {
         Auth::None => {}
         Auth::Bearer(token) => redactor.add(token),
-        Auth::Basic(user, key) => {
-            use base64::Engine;
-            redactor.add(key);
-            redactor.add_text(&base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", key.expose())));
-        }
+        Auth::Basic(user, key) => redactor.add_basic_credential(user, key),
     }
     for (_, secret) in &request.secret_fields {
         redactor.add(secret);

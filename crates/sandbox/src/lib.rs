@@ -3,6 +3,7 @@
 //! request. Rust tests use [`Sandbox`] in process; PHP tests and the demo run
 //! the `wu-sandbox` binary and steer it through `/__sandbox/…`.
 
+pub mod echo;
 pub mod enhance;
 pub mod hestia;
 pub mod http;
@@ -83,6 +84,9 @@ pub enum FaultMode {
     Oversize,
     /// 200 with `{"unexpected":true}`.
     WrongShape,
+    /// Answer `status` (500 when unset) with the request repeated in the
+    /// body, in `encoding`, through the `body` template (see [`echo::body`]).
+    Echo,
 }
 
 impl FaultMode {
@@ -96,6 +100,7 @@ impl FaultMode {
             FaultMode::Truncated => "truncated",
             FaultMode::Oversize => "oversize",
             FaultMode::WrongShape => "wrong_shape",
+            FaultMode::Echo => "echo",
         }
     }
 }
@@ -127,6 +132,9 @@ pub struct Fault {
     /// Only requests with this method (`GET`, `POST`, …); any when `None`.
     #[serde(default)]
     pub method: Option<String>,
+    /// How `echo` writes the request.
+    #[serde(default)]
+    pub encoding: echo::EchoEncoding,
 }
 
 impl Fault {
@@ -142,6 +150,7 @@ impl Fault {
             size: None,
             apply: false,
             method: None,
+            encoding: echo::EchoEncoding::Raw,
         }
     }
     pub fn status(code: u16) -> Fault {
@@ -178,6 +187,10 @@ impl Fault {
     pub fn on_method(mut self, method: &str) -> Fault {
         self.method = Some(method.to_ascii_uppercase());
         self
+    }
+    /// An `echo` fault: the request repeated in `encoding`.
+    pub fn echo(encoding: echo::EchoEncoding) -> Fault {
+        Fault { encoding, ..Fault::new(FaultMode::Echo) }
     }
 }
 
@@ -812,7 +825,7 @@ fn body_detail(req: &HttpRequest, auth: &str) -> String {
     s
 }
 
-fn is_secret_field(k: &str) -> bool {
+pub(crate) fn is_secret_field(k: &str) -> bool {
     matches!(k, "password" | "hash" | "secret_key" | "access_key")
 }
 
@@ -890,6 +903,17 @@ fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
                 FaultMode::WrongShape => {
                     Answer::Respond(HttpResponse::new(200, "application/json", b"{\"unexpected\":true}".to_vec()))
                 }
+                FaultMode::Echo => {
+                    let status = f.status.filter(|s| (100..=999).contains(s)).unwrap_or(500);
+                    let body = echo::body(f.body.as_deref(), f.encoding, req);
+                    let json = body.trim_start().starts_with(['{', '[']);
+                    let mut r = HttpResponse::new(status, if json { "application/json" } else { "text/plain" }, body.into_bytes());
+                    for (k, v) in &f.headers {
+                        r.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+                        r.headers.push((k.clone(), v.clone()));
+                    }
+                    Answer::Respond(r)
+                }
             }
         }
     };
@@ -931,6 +955,8 @@ fn record(
         _ => (0, String::new()),
     };
     let outcome = match answer {
+        // The log never shows an echo: it repeats the credentials in forms the log's redaction does not know.
+        Answer::Respond(_) if fault == Some(FaultMode::Echo) => format!("{status} (the request, echoed)"),
         Answer::Respond(_) => format!("{status} {}", one_line(&response, 80)),
         Answer::Close => "(closed without answer)".to_string(),
         Answer::Stall(_) => "(stalled, then closed)".to_string(),

@@ -47,6 +47,11 @@ fn each_fault_mode_changes_the_answer_as_described() {
             let r = r.unwrap();
             assert_eq!((r.status, r.json()), (200, json!({"unexpected": true})));
         })),
+        ("echo", Fault::echo(echo::EchoEncoding::Form).with_body("Error: {request}"), Box::new(|r| {
+            let r = r.unwrap();
+            assert_eq!(r.status, 500);
+            assert!(r.text().starts_with(&format!("Error: hash%3D{ACCESS_KEY}%253A{SECRET_KEY}%0Ahash%3D")), "{}", r.text());
+        })),
     ];
     for (name, fault, check) in cases {
         let sb = Sandbox::start();
@@ -164,8 +169,11 @@ fn the_log_shows_each_request_on_one_line_with_every_secret_redacted() {
     call(&sb, "GET", "/v1/apps/nlcN0TwdZAyNEgdp", &[("Authorization", &basic)], b"");
     sb.set_fault(Fault::new(FaultMode::Reset).times(1));
     let _ = add_alias(&sb, "f.example");
+    sb.set_fault(Fault::echo(echo::EchoEncoding::Base64).times(1));
+    let _ = add_alias(&sb, "g.example");
     let lines = sb.log_lines();
-    assert_eq!(lines.len(), 7);
+    assert_eq!(lines.len(), 8);
+    assert!(lines[7].ends_with("→ 500 (the request, echoed) fault=echo"), "{}", lines[7]);
     assert!(lines[6].starts_with("#7 hestia POST /api/ user=admin password=*** cmd=v-add-web-domain-alias"), "{}", lines[6]);
     assert!(lines[6].ends_with("→ (closed without answer) fault=reset"), "{}", lines[6]);
     assert_eq!(
