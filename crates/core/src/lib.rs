@@ -7,7 +7,9 @@ pub mod error;
 pub mod http;
 pub mod ops;
 pub mod providers;
+pub mod proxy;
 pub mod secret;
+pub mod tls;
 
 pub use config::{ConfigSource, MapSource};
 pub use domain::{HostName, WwwRule};
