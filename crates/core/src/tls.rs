@@ -207,6 +207,13 @@ impl ServerCertVerifier for CaFileVerifier {
         };
         match verdict {
             Err(_) if self.is_pinned(end_entity) => check_pinned(end_entity, server_name, now).map(|()| ServerCertVerified::assertion()),
+            // A certificate webpki cannot take as a leaf (CA:TRUE, X.509 v1)
+            // is trusted only by being in the CA file, and it is not there.
+            Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                if ["CaUsedAsEndEntity", "UnsupportedCertVersion"].iter().any(|k| format!("{other:?}").contains(k)) =>
+            {
+                Err(CertificateError::UnknownIssuer.into())
+            }
             verdict => verdict,
         }
     }

@@ -22,11 +22,13 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
 
     /**
      * Runs $code (a function body) in a new PHP process with the extension
-     * loaded and $constants defined first.
+     * loaded and $constants defined first; $ini adds `-d` settings (an
+     * `open_basedir` is widened to the script itself), $env replaces the
+     * environment when given.
      *
      * @return array{result: mixed, exception: ?array, stdout: string, stderr: string, exit: int}
      */
-    protected function runPhp(array $constants, string $code): array
+    protected function runPhp(array $constants, string $code, array $ini = [], ?array $env = null): array
     {
         $script = "<?php\n";
         foreach ($constants as $name => $value) {
@@ -47,11 +49,20 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
             PHP;
         $file = tempnam(sys_get_temp_dir(), 'wu-native-test-');
         file_put_contents($file, $script);
+        if (isset($ini['open_basedir'])) {
+            $ini['open_basedir'] .= ':' . $file;
+        }
+        $settings = [];
+        foreach ($ini as $name => $value) {
+            array_push($settings, '-d', "$name=$value");
+        }
         try {
             $process = proc_open(
-                [PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr', $file],
+                array_merge([PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr'], $settings, [$file]),
                 [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
                 $pipes,
+                null,
+                $env,
             );
             $stdout = stream_get_contents($pipes[1]);
             $stderr = stream_get_contents($pipes[2]);
