@@ -112,7 +112,7 @@ pub const COMMON_SETTINGS: &[Setting] = &[
     Setting::optional(
         CA_FILE,
         "",
-        "Path of a PEM file of certificates trusted in addition to the system's, for a panel with its own or a self-signed certificate.",
+        "Path of a PEM file of certificates trusted in addition to the system's: the panel's own or self-signed certificate (accepted as PHP's curl accepts it) or its CA. A regular file of at most 1 MiB, inside `open_basedir`.",
     ),
     Setting::optional(
         SSL_VERIFY,

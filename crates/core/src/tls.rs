@@ -8,6 +8,9 @@
 //! webpki and, when webpki refuses, accepts a certificate that is byte for
 //! byte in the CA file if it is within its validity period and names the
 //! host (subjectAltName, else the last common name, as curl does).
+//!
+//! The system store is consulted only for a certificate the CA file does not
+//! vouch for, so a panel pinned in the file never pays for loading it.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -140,15 +143,23 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The system trust store, loaded once per process (the costliest part of
-/// a first HTTPS call) and shared by every client.
-static SYSTEM_ROOTS: Lazy<RootCertStore> = Lazy::new(|| {
+/// A verifier over the system trust store, loaded once per process (the
+/// costliest part of a first HTTPS call) and only when a certificate is not
+/// already trusted through the CA file; `None` when the store is empty.
+static SYSTEM: Lazy<Option<Arc<WebPkiServerVerifier>>> = Lazy::new(|| {
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-    roots
+    anchored_verifier(roots)
 });
 
-/// The TLS set-up for HTTPS panels: the system store and `ca_file`, or no
+fn anchored_verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
+    if roots.is_empty() {
+        return None;
+    }
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider()).build().ok()
+}
+
+/// The TLS set-up for HTTPS panels: `ca_file` and the system store, or no
 /// check at all when `skip_verify`.
 pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rustls::ClientConfig, String> {
     let provider = provider();
@@ -156,15 +167,10 @@ pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rust
     let verifier: Arc<dyn ServerCertVerifier> = if skip_verify {
         Arc::new(AcceptAnyCertificate { algorithms })
     } else {
-        let mut roots = SYSTEM_ROOTS.clone();
         let pinned = ca_file.map(|f| f.certificates.clone()).unwrap_or_default();
+        let mut roots = RootCertStore::empty();
         roots.add_parsable_certificates(pinned.iter().cloned());
-        let webpki = if roots.is_empty() {
-            None
-        } else {
-            Some(WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().map_err(|e| e.to_string())?)
-        };
-        Arc::new(CaFileVerifier { webpki, pinned, algorithms })
+        Arc::new(PanelVerifier { file: anchored_verifier(roots), pinned, algorithms })
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -176,23 +182,36 @@ pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rust
     Ok(config)
 }
 
-/// webpki's verdict, overruled only for a certificate pinned in the CA file.
+/// The CA file first (its certificates as anchors, then as pinned
+/// certificates), then the system store.
 #[derive(Debug)]
-struct CaFileVerifier {
-    /// `None` when there is no trust anchor at all (no system store, and
-    /// nothing in the CA file webpki can use as an anchor).
-    webpki: Option<Arc<WebPkiServerVerifier>>,
+struct PanelVerifier {
+    /// `None` without a CA file, or when nothing in it can be an anchor.
+    file: Option<Arc<WebPkiServerVerifier>>,
     pinned: Vec<CertificateDer<'static>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl CaFileVerifier {
+impl PanelVerifier {
     fn is_pinned(&self, certificate: &CertificateDer<'_>) -> bool {
         self.pinned.iter().any(|p| p.as_ref() == certificate.as_ref())
     }
 }
 
-impl ServerCertVerifier for CaFileVerifier {
+/// A refusal that only says "no anchor vouches for it": webpki's
+/// UnknownIssuer, and its refusals of certificates that can be trusted only
+/// by pinning (CA:TRUE, X.509 v1), which are reported as UnknownIssuer.
+fn untrusted(error: &rustls::Error) -> bool {
+    match error {
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
+            ["CaUsedAsEndEntity", "UnsupportedCertVersion"].iter().any(|k| format!("{other:?}").contains(k))
+        }
+        _ => false,
+    }
+}
+
+impl ServerCertVerifier for PanelVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -201,35 +220,38 @@ impl ServerCertVerifier for CaFileVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = match &self.webpki {
-            Some(webpki) => webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
+        let verify = |verifier: &Option<Arc<WebPkiServerVerifier>>| match verifier {
+            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
             None => Err(CertificateError::UnknownIssuer.into()),
         };
-        match verdict {
-            Err(_) if self.is_pinned(end_entity) => check_pinned(end_entity, server_name, now).map(|()| ServerCertVerified::assertion()),
-            // A certificate webpki cannot take as a leaf (CA:TRUE, X.509 v1)
-            // is trusted only by being in the CA file, and it is not there.
-            Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
-                if ["CaUsedAsEndEntity", "UnsupportedCertVersion"].iter().any(|k| format!("{other:?}").contains(k)) =>
-            {
-                Err(CertificateError::UnknownIssuer.into())
+        let from_file = match verify(&self.file) {
+            Ok(verified) => return Ok(verified),
+            Err(_) if self.is_pinned(end_entity) => {
+                return check_pinned(end_entity, server_name, now).map(|()| ServerCertVerified::assertion())
             }
-            verdict => verdict,
+            Err(error) => error,
+        };
+        match verify(&SYSTEM) {
+            Ok(verified) => Ok(verified),
+            // A chain to a CA of the file says more (expired, wrong host) than the system's "unknown".
+            Err(_) if !untrusted(&from_file) => Err(from_file),
+            Err(error) if untrusted(&error) => Err(CertificateError::UnknownIssuer.into()),
+            Err(error) => Err(error),
         }
     }
 
     fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        match &self.webpki {
-            Some(webpki) if !self.is_pinned(cert) => webpki.verify_tls12_signature(message, cert, dss),
-            _ => verify_with_key_of(cert, message, dss, &self.algorithms, false),
+        if self.is_pinned(cert) {
+            return verify_with_key_of(cert, message, dss, &self.algorithms, false);
         }
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        match &self.webpki {
-            Some(webpki) if !self.is_pinned(cert) => webpki.verify_tls13_signature(message, cert, dss),
-            _ => verify_with_key_of(cert, message, dss, &self.algorithms, true),
+        if self.is_pinned(cert) {
+            return verify_with_key_of(cert, message, dss, &self.algorithms, true);
         }
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
