@@ -269,6 +269,17 @@ impl ConfigSource for PhpConstants {
             value.double().map(|d| d.to_string())
         }
     }
+
+    fn ini(&self, name: &str) -> Option<String> {
+        call("ini_get", &[name])?.str().map(str::to_string)
+    }
+
+    fn site_url(&self) -> Option<String> {
+        if !call("function_exists", &["get_option"])?.bool()? {
+            return None;
+        }
+        call("get_option", &["siteurl"])?.str().map(str::to_string)
+    }
 }
 
 fn call(function: &str, args: &[&str]) -> Option<Zval> {
@@ -335,6 +346,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         info_table_row!("Version", version.as_str());
         info_table_row!("Supported providers", providers.join(", ").as_str());
         info_table_row!("HTTP client", "reqwest (rustls, system trust store), created lazily per worker process");
+        info_table_row!("Proxy", "WP_PROXY_* constants, then curl's environment rules (http_proxy, https_proxy, all_proxy, no_proxy; never HTTP_PROXY)");
         info_table_end!();
     });
 }

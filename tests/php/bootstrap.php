@@ -12,6 +12,7 @@ if (getenv('WU_SANDBOX_URL') === false || getenv('WU_NATIVE_EXT') === false) {
     exit(1);
 }
 
+require __DIR__ . '/Support/Background.php';
 require __DIR__ . '/Support/Sandbox.php';
 require __DIR__ . '/Support/SandboxConstants.php';
 require __DIR__ . '/Support/TestCase.php';

@@ -15,9 +15,21 @@ use crate::secret::{Redactor, Secret};
 /// "not set", as in Ultimate Multisite.
 pub trait ConfigSource {
     fn get(&self, name: &str) -> Option<String>;
+
+    /// A php.ini setting (`open_basedir`); none outside PHP.
+    fn ini(&self, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// The site's own address (WordPress's `siteurl` option), whose host
+    /// WordPress never sends through its proxy.
+    fn site_url(&self) -> Option<String> {
+        None
+    }
 }
 
-/// Settings from a map, for tests and tools.
+/// Settings from a map, for tests and tools. php.ini settings are looked
+/// up as `ini:<name>` (`ini:open_basedir`) and the site's address as `siteurl`.
 #[derive(Debug, Default, Clone)]
 pub struct MapSource(pub HashMap<String, String>);
 
@@ -38,6 +50,14 @@ impl MapSource {
 impl ConfigSource for MapSource {
     fn get(&self, name: &str) -> Option<String> {
         self.0.get(name).cloned()
+    }
+
+    fn ini(&self, name: &str) -> Option<String> {
+        self.0.get(&format!("ini:{name}")).cloned()
+    }
+
+    fn site_url(&self) -> Option<String> {
+        self.0.get("siteurl").cloned()
     }
 }
 
@@ -92,12 +112,25 @@ pub const COMMON_SETTINGS: &[Setting] = &[
     Setting::optional(
         CA_FILE,
         "",
-        "Path of a PEM file of certificates trusted in addition to the system's, for a panel with its own or a self-signed certificate.",
+        "Path of a PEM file of certificates trusted in addition to the system's: the panel's own or self-signed certificate (accepted as PHP's curl accepts it) or its CA. A regular file of at most 1 MiB, inside `open_basedir`.",
     ),
     Setting::optional(
         SSL_VERIFY,
         "yes",
         "Set to false to accept any panel certificate (insecure; every result then carries a warning).",
+    ),
+    Setting::optional(
+        crate::proxy::PROXY_HOST,
+        "",
+        "WordPress's proxy: panel requests go through it, as WordPress's own do (with `WP_PROXY_PORT`; wins over `https_proxy` and the like).",
+    ),
+    Setting::optional(crate::proxy::PROXY_PORT, "", "The port of `WP_PROXY_HOST`."),
+    Setting::optional(crate::proxy::PROXY_USERNAME, "", "User name for the proxy (Basic authentication, with `WP_PROXY_PASSWORD`)."),
+    Setting::optional(crate::proxy::PROXY_PASSWORD, "", "Password for the proxy.").secret(),
+    Setting::optional(
+        crate::proxy::PROXY_BYPASS_HOSTS,
+        "",
+        "Comma-separated hosts reached without the proxy, `*` as a wildcard (localhost and the site's own host always are).",
     ),
 ];
 
@@ -110,6 +143,10 @@ pub struct Values {
     pub missing: Vec<&'static str>,
     /// The same, phrased for a person: alternatives joined with "or".
     pub missing_phrases: Vec<String>,
+    /// PHP's `open_basedir`, which `WU_NATIVE_CA_FILE` must lie within.
+    pub open_basedir: Option<String>,
+    /// The site's own host, never sent through `WP_PROXY_HOST`.
+    pub site_host: Option<String>,
 }
 
 impl Values {
@@ -124,6 +161,8 @@ impl Values {
             }
         }
         values.find_missing(settings);
+        values.open_basedir = source.ini("open_basedir").filter(|v| !v.is_empty());
+        values.site_host = source.site_url().and_then(|u| url::Url::parse(&u).ok()?.host_str().map(str::to_string));
         values
     }
 

@@ -14,7 +14,9 @@ use once_cell::sync::Lazy;
 use url::Url;
 
 use crate::error::{ErrorKind, ProviderError};
+use crate::proxy::{ProxyRoute, ProxySettings};
 use crate::secret::{Redactor, Secret};
+use crate::tls::{CaFile, Refusal};
 
 /// Longest panel answer we read; a larger one is refused as `api`.
 pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
@@ -32,37 +34,44 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub tls: TlsSettings,
+    /// `WP_PROXY_*` and the proxy environment variables.
+    pub proxy: ProxySettings,
     /// The provider's secrets: removed from every answer as soon as it is
     /// read, so no excerpt, parse error or message can carry one.
     pub redactor: Redactor,
 }
 
 /// How panel certificates are checked. The system trust store always
-/// applies; `WU_NATIVE_CA_FILE` adds to it.
+/// applies; `WU_NATIVE_CA_FILE` adds to it (see `tls`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct TlsSettings {
-    pub extra_ca_file: Option<String>,
+    pub ca_file: Option<CaFile>,
     /// `WU_NATIVE_SSL_VERIFY` false: accept any certificate (reported as a warning).
     pub skip_verify: bool,
 }
 
 impl HttpSettings {
     pub fn with_timeout(timeout: Duration) -> Self {
-        HttpSettings { connect_timeout: timeout.min(MAX_CONNECT_TIMEOUT), timeout, tls: TlsSettings::default(), redactor: Redactor::default() }
+        HttpSettings {
+            connect_timeout: timeout.min(MAX_CONNECT_TIMEOUT),
+            timeout,
+            tls: TlsSettings::default(),
+            proxy: ProxySettings::default(),
+            redactor: Redactor::default(),
+        }
     }
 
-    /// The timeout (`WU_NATIVE_TIMEOUT` or the provider's default) and the
-    /// TLS settings (`WU_NATIVE_CA_FILE`, `WU_NATIVE_SSL_VERIFY`) of one provider.
+    /// The timeout (`WU_NATIVE_TIMEOUT` or the provider's default), the
+    /// TLS settings (`WU_NATIVE_CA_FILE`, `WU_NATIVE_SSL_VERIFY`) and the
+    /// proxy (`WP_PROXY_*`, then the environment) of one provider.
     pub fn from_values(values: &crate::config::Values, default_timeout: Duration) -> Result<Self, ProviderError> {
         let mut settings = HttpSettings::with_timeout(values.timeout(default_timeout)?);
         values.add_secrets_to(&mut settings.redactor);
-        if let Some(path) = values.get(crate::config::CA_FILE) {
-            // Checked on every call, so a broken file is reported even before
-            // an HTTPS panel needs it.
-            read_ca_file(path)?;
-        }
+        settings.proxy = ProxySettings::from_values(values, &|name| std::env::var(name).ok())?;
         settings.tls = TlsSettings {
-            extra_ca_file: values.get(crate::config::CA_FILE).map(str::to_string),
+            // Read on every call, so a broken file is reported even before an
+            // HTTPS panel needs it, and a renewed one is used at once.
+            ca_file: values.get(crate::config::CA_FILE).map(|path| CaFile::read(path, values.open_basedir.as_deref())).transpose()?,
             skip_verify: !crate::config::parse_yes_no(
                 crate::config::SSL_VERIFY,
                 values.get(crate::config::SSL_VERIFY).unwrap_or("yes"),
@@ -151,6 +160,7 @@ struct ClientKey {
     tls: TlsSettings,
     /// Plain-HTTP panels get a client without the trust store at all.
     https: bool,
+    proxy: Option<ProxyRoute>,
 }
 
 struct ClientCache {
@@ -161,7 +171,7 @@ struct ClientCache {
 static CLIENTS: Lazy<Mutex<ClientCache>> =
     Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), clients: HashMap::new() }));
 
-fn client_for(settings: &HttpSettings, https: bool) -> Result<reqwest::blocking::Client, ProviderError> {
+fn client_for(settings: &HttpSettings, https: bool, proxy: Option<&ProxyRoute>) -> Result<reqwest::blocking::Client, ProviderError> {
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let pid = std::process::id();
     if cache.pid != pid {
@@ -171,7 +181,7 @@ fn client_for(settings: &HttpSettings, https: bool) -> Result<reqwest::blocking:
         std::mem::forget(inherited);
         cache.pid = pid;
     }
-    let key = ClientKey { tls: settings.tls.clone(), https };
+    let key = ClientKey { tls: settings.tls.clone(), https, proxy: proxy.cloned() };
     if let Some(client) = cache.clients.get(&key) {
         return Ok(client.clone());
     }
@@ -180,35 +190,25 @@ fn client_for(settings: &HttpSettings, https: bool) -> Result<reqwest::blocking:
         .connect_timeout(MAX_CONNECT_TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
-        .tls_built_in_root_certs(https);
+        // The environment is read by curl's rules in `proxy`, not reqwest's.
+        .no_proxy();
+    let setup_failed = |e: String| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {e}"));
     if https {
-        if let Some(path) = &settings.tls.extra_ca_file {
-            for certificate in read_ca_file(path)? {
-                builder = builder.add_root_certificate(certificate);
-            }
+        let config = crate::tls::client_config(settings.tls.ca_file.as_ref(), settings.tls.skip_verify).map_err(setup_failed)?;
+        builder = builder.use_preconfigured_tls(config);
+    }
+    if let Some(route) = proxy {
+        let mut target = reqwest::Proxy::all(route.url.as_str()).map_err(|e| setup_failed(chain(&e)))?;
+        if let Some((user, password)) = &route.credentials {
+            target = target.basic_auth(user, password.expose());
         }
-        if settings.tls.skip_verify {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
+        builder = builder.proxy(target);
     }
     let client = builder
         .build()
         .map_err(|e| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {}", chain(&e))))?;
     cache.clients.insert(key, client.clone());
     Ok(client)
-}
-
-fn read_ca_file(path: &str) -> Result<Vec<reqwest::Certificate>, ProviderError> {
-    let name = crate::config::CA_FILE;
-    let pem = std::fs::read(path).map_err(|e| {
-        ProviderError::config(format!("{name} '{}' cannot be read: {e}", crate::domain::printable(path)))
-    })?;
-    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-        .map_err(|e| ProviderError::config(format!("{name} '{}' is not a PEM certificate file: {e}", crate::domain::printable(path))))?;
-    if certificates.is_empty() {
-        return Err(ProviderError::config(format!("{name} '{}' holds no PEM certificate", crate::domain::printable(path))));
-    }
-    Ok(certificates)
 }
 
 /// Sends one request, repeating it (at most `MAX_ATTEMPTS` times, with
@@ -259,7 +259,9 @@ impl Failure {
 }
 
 fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Failure> {
-    let client = client_for(settings, request.url.scheme() == "https").map_err(|error| Failure { error, unsent: true })?;
+    let unsent = |error| Failure { error, unsent: true };
+    let proxy = settings.proxy.route(&request.url).map_err(unsent)?;
+    let client = client_for(settings, request.url.scheme() == "https", proxy.as_ref()).map_err(unsent)?;
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -291,9 +293,14 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
 
     let response = builder
         .send()
-        .map_err(|e| Failure { unsent: e.is_connect(), error: transport_error(&e, &request.url, settings) })?;
+        .map_err(|e| Failure { unsent: e.is_connect(), error: transport_error(&e, &request.url, settings, proxy.as_ref()) })?;
     let status = response.status().as_u16();
-    let redactor = answer_redactor(request, settings);
+    if status == 407 {
+        if let Some(route) = &proxy {
+            return Err(Failure { unsent: true, error: proxy_refused(route).with_status(status) });
+        }
+    }
+    let redactor = answer_redactor(request, settings, proxy.as_ref());
     // A header can repeat a credential too (a redirect's Location, a proxy's diagnostics).
     let headers = response
         .headers()
@@ -304,7 +311,7 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
     response
         .take(MAX_BODY_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Failure { unsent: false, error: read_error(&e, &request.url, settings) })?;
+        .map_err(|e| Failure { unsent: false, error: read_error(&e, &request.url, settings, proxy.as_ref()) })?;
     if bytes.len() as u64 > MAX_BODY_BYTES {
         return Err(Failure {
             unsent: false,
@@ -320,10 +327,10 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
 }
 
 /// The provider's secrets plus the credentials in the forms this request
-/// sent them (a panel may echo a header back). Each is masked in every
-/// encoding the answer may carry it in (see `Redactor`).
-fn answer_redactor(request: &Request, settings: &HttpSettings) -> Redactor {
-    let mut redactor = settings.redactor.clone();
+/// sent them (a panel may echo a header back), and the proxy's. Each is
+/// masked in every encoding the answer may carry it in (see `Redactor`).
+fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> Redactor {
+    let mut redactor = redactor_with_proxy(settings, proxy);
     match &request.auth {
         Auth::None => {}
         Auth::Bearer(token) => redactor.add(token),
@@ -387,28 +394,89 @@ fn timeout_error(url: &Url, settings: &HttpSettings) -> ProviderError {
     )
 }
 
-fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings) -> ProviderError {
+/// The configured secrets, plus the proxy's credentials in the forms they
+/// travel in (a proxy may repeat its `Proxy-Authorization` header).
+fn redactor_with_proxy(settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> Redactor {
+    let mut redactor = settings.redactor.clone();
+    if let Some((user, password)) = proxy.and_then(|p| p.credentials.as_ref()) {
+        redactor.add_basic_credential(user, password);
+    }
+    redactor
+}
+
+fn proxy_refused(route: &ProxyRoute) -> ProviderError {
+    let fix = if route.source == crate::proxy::PROXY_HOST {
+        format!("check {} and {}", crate::proxy::PROXY_USERNAME, crate::proxy::PROXY_PASSWORD)
+    } else {
+        format!("check the credentials in the environment variable {}", route.source)
+    };
+    ProviderError::new(ErrorKind::Auth, format!("the proxy {} (from {}) refused the request: it wants valid credentials (HTTP 407); {fix}", route.address(), route.source))
+}
+
+fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> ProviderError {
     if err.is_timeout() {
         return timeout_error(url, settings);
     }
-    let detail = chain(err).replace(url.as_str(), &host_of(url));
+    let redactor = redactor_with_proxy(settings, proxy);
+    let detail = redactor.redact(&chain(err).replace(url.as_str(), &host_of(url)));
+    if let Some(reason) = crate::tls::refusal(err) {
+        return tls_error(url, settings, &reason, &detail);
+    }
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+    if let Some(route) = proxy {
+        if lower.contains("407") || lower.contains("proxy authorization required") {
+            return proxy_refused(route);
+        }
+        let what = if err.is_connect() { "could not reach" } else { "the connection failed with" };
         return ProviderError::new(
-            ErrorKind::Tls,
+            ErrorKind::Transport,
             format!(
-                "the TLS certificate of {} was refused ({detail}); if the panel uses its own or a self-signed certificate, set WU_NATIVE_CA_FILE to a PEM file of it (or of its CA)",
-                host_of(url)
+                "{what} {} through the proxy {} (from {}) ({detail}); check that the proxy is up and lets this server reach the panel, or list the panel's host in WP_PROXY_BYPASS_HOSTS / no_proxy",
+                host_of(url),
+                route.address(),
+                route.source
             ),
         );
+    }
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+        return ProviderError::new(ErrorKind::Tls, format!("the TLS handshake with {} failed ({detail})", host_of(url)));
     }
     let what = if err.is_connect() { "could not connect to" } else { "the connection failed with" };
     ProviderError::new(ErrorKind::Transport, format!("{what} {} ({detail}); check the API URL and that the panel is reachable from this server", host_of(url)))
 }
 
-fn read_error(err: &std::io::Error, url: &Url, settings: &HttpSettings) -> ProviderError {
+/// A refused certificate, with what can be done about it. When the CA file
+/// is already set, the message says what is wrong instead of advising it again.
+fn tls_error(url: &Url, settings: &HttpSettings, reason: &rustls::CertificateError, detail: &str) -> ProviderError {
+    let host = host_of(url);
+    let name = url.host_str().unwrap_or_default();
+    let ca = crate::config::CA_FILE;
+    let message = match (&settings.tls.ca_file, Refusal::from(reason)) {
+        (_, Refusal::Expired) => format!(
+            "the TLS certificate of {host} has expired or is not yet valid ({detail}); renew the panel's certificate (and replace it in {ca} if it is kept there), or check this server's clock"
+        ),
+        (_, Refusal::WrongHost) => format!(
+            "the TLS certificate of {host} is not issued for '{name}' ({detail}); use a host name the certificate names in the API URL, or reissue the certificate for '{name}'"
+        ),
+        (Some(file), Refusal::NotTrusted) => format!(
+            "the TLS certificate of {host} is neither in {ca} ('{}') nor issued by a CA in it or in the system store ({detail}); put the panel's current certificate, or the CA that issued it, into that file",
+            crate::domain::printable(&file.path)
+        ),
+        (Some(file), Refusal::Other) => format!(
+            "the TLS certificate of {host} was refused ({detail}); the certificates in {ca} ('{}') do not make it acceptable",
+            crate::domain::printable(&file.path)
+        ),
+        (None, _) => format!(
+            "the TLS certificate of {host} was refused ({detail}); if the panel uses its own or a self-signed certificate, set {ca} to a PEM file of it (or of its CA)"
+        ),
+    };
+    ProviderError::new(ErrorKind::Tls, message)
+}
+
+fn read_error(err: &std::io::Error, url: &Url, settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> ProviderError {
     if err.kind() == std::io::ErrorKind::TimedOut || chain(err).to_ascii_lowercase().contains("timed out") {
         return timeout_error(url, settings);
     }
-    ProviderError::new(ErrorKind::Transport, format!("the answer from {} broke off ({})", host_of(url), chain(err)))
+    let detail = redactor_with_proxy(settings, proxy).redact(&chain(err));
+    ProviderError::new(ErrorKind::Transport, format!("the answer from {} broke off ({detail})", host_of(url)))
 }

@@ -8,7 +8,9 @@ pub mod http;
 pub mod lock;
 pub mod ops;
 pub mod providers;
+pub mod proxy;
 pub mod secret;
+pub mod tls;
 
 pub use config::{ConfigSource, MapSource};
 pub use domain::{HostName, WwwRule};

@@ -9,6 +9,7 @@ pub mod hestia;
 pub mod http;
 pub mod serverpilot;
 pub mod state;
+pub mod proxy;
 pub mod tls;
 
 use http::{HttpRequest, HttpResponse, ReadOutcome, Transport};

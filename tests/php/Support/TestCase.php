@@ -22,13 +22,15 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
 
     /**
      * Runs $code (a function body) in a new PHP process with the extension
-     * loaded and $constants defined first.
+     * loaded and $constants defined first; $ini adds `-d` settings (an
+     * `open_basedir` is widened to the script itself), $env replaces the
+     * environment when given.
      *
      * @return array{result: mixed, exception: ?array, stdout: string, stderr: string, exit: int}
      */
-    protected function runPhp(array $constants, string $code): array
+    protected function runPhp(array $constants, string $code, array $ini = [], ?array $env = null): array
     {
-        return $this->runPhpAtOnce($constants, [$code])[0];
+        return $this->runPhpAtOnce($constants, [$code], ini: $ini, env: $env)[0];
     }
 
     /**
@@ -39,7 +41,7 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
      * @param list<string> $codes
      * @return list<array{result: mixed, exception: ?array, stdout: string, stderr: string, exit: int}>
      */
-    protected function runPhpAtOnce(array $constants, array $codes, float $timeoutSeconds = 120.0): array
+    protected function runPhpAtOnce(array $constants, array $codes, float $timeoutSeconds = 120.0, array $ini = [], ?array $env = null): array
     {
         $barrier = tempnam(sys_get_temp_dir(), 'wu-native-barrier-');
         unlink($barrier);
@@ -49,10 +51,16 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
             foreach ($codes as $i => $code) {
                 $files[$i] = tempnam(sys_get_temp_dir(), 'wu-native-test-');
                 file_put_contents($files[$i], $this->phpScript($constants, $code, count($codes) > 1 ? $barrier : null));
+                $settings = [];
+                foreach ($ini as $name => $value) {
+                    array_push($settings, '-d', $name === 'open_basedir' ? "$name=$value:{$files[$i]}" : "$name=$value");
+                }
                 $processes[$i] = proc_open(
-                    [PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr', $files[$i]],
+                    array_merge([PHP_BINARY, '-n', '-d', 'extension=' . getenv('WU_NATIVE_EXT'), '-d', 'display_errors=stderr'], $settings, [$files[$i]]),
                     [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
                     $pipes[$i],
+                    null,
+                    $env,
                 );
                 stream_set_blocking($pipes[$i][1], false);
                 stream_set_blocking($pipes[$i][2], false);

@@ -1,0 +1,485 @@
+//! Which panel certificates are trusted: the system store, plus
+//! `WU_NATIVE_CA_FILE` read the way PHP's curl reads `CURLOPT_CAINFO`.
+//!
+//! curl (with OpenSSL) trusts a certificate found in the CA file as it is,
+//! even when it could not stand at the end of a chain: the `openssl req
+//! -x509` default (CA:TRUE), a certificate with only a common name, an X.509
+//! v1 certificate. webpki refuses all three, so the verifier here first asks
+//! webpki and, when webpki refuses, accepts a certificate that is byte for
+//! byte in the CA file if it is within its validity period and names the
+//! host (subjectAltName, else the last common name, as curl does).
+//!
+//! The system store is consulted only for a certificate the CA file does not
+//! vouch for, so a panel pinned in the file never pays for loading it.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, SubjectPublicKeyInfoDer, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use crate::config::CA_FILE;
+use crate::domain::printable;
+use crate::error::ProviderError;
+
+/// Largest CA file read; a bundle of every public CA is about 200 KiB.
+pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
+
+/// The certificates of `WU_NATIVE_CA_FILE`, as read for one call. Two
+/// clients with the same path but different contents are different clients,
+/// so a renewed certificate is picked up without a restart.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CaFile {
+    pub path: String,
+    pub certificates: Vec<CertificateDer<'static>>,
+}
+
+impl std::fmt::Debug for CaFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaFile({:?}, {} certificates)", self.path, self.certificates.len())
+    }
+}
+
+impl CaFile {
+    /// Reads `path` as PHP would let a script read it: only a regular file
+    /// (a FIFO or a device is refused without blocking), at most
+    /// [`MAX_CA_FILE_BYTES`], inside `open_basedir` when that is set. Every
+    /// failure but open_basedir's reads the same, so the message tells no
+    /// more about a file than that it cannot be used.
+    pub fn read(path: &str, open_basedir: Option<&str>) -> Result<CaFile, ProviderError> {
+        let shown = printable(path);
+        let unusable = || {
+            ProviderError::config(format!(
+                "{CA_FILE} '{shown}' cannot be used: it must name a readable regular file of PEM certificates, at most {} MiB",
+                MAX_CA_FILE_BYTES >> 20
+            ))
+        };
+        let outside = || {
+            ProviderError::config(format!(
+                "{CA_FILE} '{shown}' cannot be used: it is outside PHP's open_basedir; move the file into an allowed directory or add its directory to open_basedir"
+            ))
+        };
+        let basedir = open_basedir.map(str::trim).filter(|b| !b.is_empty());
+        let resolved = match std::fs::canonicalize(path) {
+            Ok(resolved) => resolved,
+            // A missing file outside open_basedir reads like an existing one there.
+            Err(_) => {
+                return Err(match basedir {
+                    Some(b) if !within_open_basedir(&lexically_absolute(Path::new(path)), b) => outside(),
+                    _ => unusable(),
+                })
+            }
+        };
+        if let Some(b) = basedir {
+            if !within_open_basedir(&resolved, b) {
+                return Err(outside());
+            }
+        }
+        let pem = read_regular_file(&resolved, MAX_CA_FILE_BYTES).ok_or_else(unusable)?;
+        let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|_| unusable())?;
+        if certificates.is_empty() {
+            return Err(unusable());
+        }
+        Ok(CaFile { path: path.to_string(), certificates })
+    }
+}
+
+/// The contents of a regular file of at most `cap` bytes; `None` for
+/// anything else. Opened non-blocking so a FIFO without a writer returns at
+/// once, and the type checked on the opened descriptor, not the name.
+fn read_regular_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.file_type().is_file() || meta.len() > cap {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= cap).then_some(bytes)
+}
+
+/// PHP's open_basedir test on a resolved path: each `:`-separated entry is
+/// resolved too (an entry ending in `/` must be a directory), and the path
+/// must be that entry or lie below it. PHP 8 compares whole path
+/// components, so `/var/www` does not admit `/var/www2`.
+pub fn within_open_basedir(resolved: &Path, open_basedir: &str) -> bool {
+    open_basedir.split(':').filter(|entry| !entry.is_empty()).any(|entry| match std::fs::canonicalize(entry) {
+        Ok(allowed) => resolved.starts_with(&allowed),
+        Err(_) => false,
+    })
+}
+
+/// `path` made absolute against the working directory, with `.` and `..`
+/// applied to the text (for a path that does not exist).
+fn lexically_absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::from("/");
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(part) => out.push(part),
+            _ => {}
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- verifier
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A verifier over the system trust store, loaded once per process (the
+/// costliest part of a first HTTPS call) and only when a certificate is not
+/// already trusted through the CA file; `None` when the store is empty.
+static SYSTEM: Lazy<Option<Arc<WebPkiServerVerifier>>> = Lazy::new(|| {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    anchored_verifier(roots)
+});
+
+fn anchored_verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
+    if roots.is_empty() {
+        return None;
+    }
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider()).build().ok()
+}
+
+/// The TLS set-up for HTTPS panels: `ca_file` and the system store, or no
+/// check at all when `skip_verify`.
+pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rustls::ClientConfig, String> {
+    let provider = provider();
+    let algorithms = provider.signature_verification_algorithms;
+    let verifier: Arc<dyn ServerCertVerifier> = if skip_verify {
+        Arc::new(AcceptAnyCertificate { algorithms })
+    } else {
+        let pinned = ca_file.map(|f| f.certificates.clone()).unwrap_or_default();
+        let mut roots = RootCertStore::empty();
+        roots.add_parsable_certificates(pinned.iter().cloned());
+        Arc::new(PanelVerifier { file: anchored_verifier(roots), pinned, algorithms })
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The CA file first (its certificates as anchors, then as pinned
+/// certificates), then the system store.
+#[derive(Debug)]
+struct PanelVerifier {
+    /// `None` without a CA file, or when nothing in it can be an anchor.
+    file: Option<Arc<WebPkiServerVerifier>>,
+    pinned: Vec<CertificateDer<'static>>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl PanelVerifier {
+    fn is_pinned(&self, certificate: &CertificateDer<'_>) -> bool {
+        self.pinned.iter().any(|p| p.as_ref() == certificate.as_ref())
+    }
+}
+
+/// A refusal that only says "no anchor vouches for it": webpki's
+/// UnknownIssuer, and its refusals of certificates that can be trusted only
+/// by pinning (CA:TRUE, X.509 v1), which are reported as UnknownIssuer.
+fn untrusted(error: &rustls::Error) -> bool {
+    match error {
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
+            ["CaUsedAsEndEntity", "UnsupportedCertVersion"].iter().any(|k| format!("{other:?}").contains(k))
+        }
+        _ => false,
+    }
+}
+
+impl ServerCertVerifier for PanelVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verify = |verifier: &Option<Arc<WebPkiServerVerifier>>| match verifier {
+            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
+            None => Err(CertificateError::UnknownIssuer.into()),
+        };
+        let from_file = match verify(&self.file) {
+            Ok(verified) => return Ok(verified),
+            Err(_) if self.is_pinned(end_entity) => {
+                return check_pinned(end_entity, server_name, now).map(|()| ServerCertVerified::assertion())
+            }
+            Err(error) => error,
+        };
+        match verify(&SYSTEM) {
+            Ok(verified) => Ok(verified),
+            // A chain to a CA of the file says more (expired, wrong host) than the system's "unknown".
+            Err(_) if !untrusted(&from_file) => Err(from_file),
+            Err(error) if untrusted(&error) => Err(CertificateError::UnknownIssuer.into()),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if self.is_pinned(cert) {
+            return verify_with_key_of(cert, message, dss, &self.algorithms, false);
+        }
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if self.is_pinned(cert) {
+            return verify_with_key_of(cert, message, dss, &self.algorithms, true);
+        }
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// A pinned certificate is trusted as it is; what curl still checks is
+/// checked here: the validity period, the host name, and (when the
+/// certificate limits its use) that it may serve TLS.
+fn check_pinned(der: &CertificateDer<'_>, server_name: &ServerName<'_>, now: UnixTime) -> Result<(), rustls::Error> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).map_err(|_| CertificateError::BadEncoding)?;
+    let now = now.as_secs() as i64;
+    let validity = cert.validity();
+    if now < validity.not_before.timestamp() {
+        return Err(CertificateError::NotValidYet.into());
+    }
+    if now > validity.not_after.timestamp() {
+        return Err(CertificateError::Expired.into());
+    }
+    if let Ok(Some(eku)) = cert.extended_key_usage() {
+        if !eku.value.server_auth && !eku.value.any {
+            return Err(CertificateError::InvalidPurpose.into());
+        }
+    }
+    if !names_host(&cert, server_name) {
+        return Err(CertificateError::NotValidForName.into());
+    }
+    Ok(())
+}
+
+/// curl's rule: the subjectAltName entries when there are any DNS or IP
+/// ones, else the last common name of the subject.
+fn names_host(cert: &x509_parser::certificate::X509Certificate<'_>, server_name: &ServerName<'_>) -> bool {
+    use x509_parser::extensions::GeneralName;
+    let ip: Option<std::net::IpAddr> = match server_name {
+        ServerName::IpAddress(ip) => Some((*ip).into()),
+        _ => None,
+    };
+    let host = match server_name {
+        ServerName::DnsName(name) => name.as_ref().to_string(),
+        ServerName::IpAddress(_) => ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        _ => return false,
+    };
+    let alt_names: Vec<&GeneralName<'_>> = match cert.subject_alternative_name() {
+        Ok(Some(san)) => san.value.general_names.iter().filter(|n| matches!(n, GeneralName::DNSName(_) | GeneralName::IPAddress(_))).collect(),
+        Ok(None) => Vec::new(),
+        Err(_) => return false,
+    };
+    if !alt_names.is_empty() {
+        return alt_names.iter().any(|name| match (name, ip) {
+            (GeneralName::DNSName(pattern), None) => dns_pattern_matches(pattern, &host),
+            (GeneralName::IPAddress(bytes), Some(ip)) => ip_bytes(ip) == *bytes,
+            _ => false,
+        });
+    }
+    let common_name = cert.subject().iter_common_name().last().and_then(|cn| cn.as_str().ok());
+    match (common_name, ip) {
+        (Some(cn), Some(ip)) => cn.trim().parse::<std::net::IpAddr>().is_ok_and(|c| c == ip),
+        (Some(cn), None) => dns_pattern_matches(cn, &host),
+        (None, _) => false,
+    }
+}
+
+fn ip_bytes(ip: std::net::IpAddr) -> Vec<u8> {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
+        std::net::IpAddr::V6(v6) => v6.octets().to_vec(),
+    }
+}
+
+/// A certificate name against a host name, ignoring case and a final dot.
+/// A wildcard stands for exactly one whole leftmost label, and only when at
+/// least two labels follow it (`*.example.com`, never `*.com`), as in curl.
+pub fn dns_pattern_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        if rest.matches('.').count() >= 1 && !rest.contains('*') {
+            return match host.split_once('.') {
+                Some((label, host_rest)) => !label.is_empty() && host_rest == rest,
+                None => false,
+            };
+        }
+    }
+    !pattern.is_empty() && pattern == host
+}
+
+/// The handshake signature checked against the certificate's public key
+/// alone, which works for the X.509 v1 certificates webpki cannot parse.
+fn verify_with_key_of(
+    cert: &CertificateDer<'_>,
+    message: &[u8],
+    dss: &DigitallySignedStruct,
+    algorithms: &WebPkiSupportedAlgorithms,
+    tls13: bool,
+) -> Result<HandshakeSignatureValid, rustls::Error> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).map_err(|_| CertificateError::BadEncoding)?;
+    let spki = SubjectPublicKeyInfoDer::from(parsed.tbs_certificate.subject_pki.raw);
+    if tls13 {
+        return rustls::crypto::verify_tls13_signature_with_raw_key(message, &spki, dss, algorithms);
+    }
+    let key = webpki::RawPublicKeyEntity::try_from(&spki).map_err(|_| CertificateError::BadEncoding)?;
+    let candidates = algorithms.mapping.iter().filter(|(scheme, _)| *scheme == dss.scheme).flat_map(|(_, algs)| algs.iter());
+    for alg in candidates {
+        if key.verify_signature(*alg, message, dss.signature()).is_ok() {
+            return Ok(HandshakeSignatureValid::assertion());
+        }
+    }
+    Err(CertificateError::BadSignature.into())
+}
+
+/// `WU_NATIVE_SSL_VERIFY` false: any certificate, any name.
+#[derive(Debug)]
+struct AcceptAnyCertificate {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(&self, _: &CertificateDer<'_>, _: &[CertificateDer<'_>], _: &ServerName<'_>, _: &[u8], _: UnixTime) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(&self, _: &[u8], _: &CertificateDer<'_>, _: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(&self, _: &[u8], _: &CertificateDer<'_>, _: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+// ---------------------------------------------------------------- refusals
+
+/// Why a handshake failed, when rustls said so: found in an error's chain
+/// (hyper and tokio wrap it in `io::Error`s, whose `source` skips the
+/// error they wrap, so those are opened by hand).
+pub fn refusal(err: &(dyn std::error::Error + 'static)) -> Option<CertificateError> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let mut candidate = Some(e);
+        while let Some(c) = candidate {
+            if let Some(rustls::Error::InvalidCertificate(reason)) = c.downcast_ref::<rustls::Error>() {
+                return Some(reason.clone());
+            }
+            candidate = c.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).map(|i| i as &(dyn std::error::Error + 'static));
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// What a refusal means for someone who already set `WU_NATIVE_CA_FILE`.
+pub enum Refusal {
+    Expired,
+    WrongHost,
+    NotTrusted,
+    Other,
+}
+
+impl From<&CertificateError> for Refusal {
+    fn from(reason: &CertificateError) -> Self {
+        match reason {
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => Refusal::Expired,
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => Refusal::WrongHost,
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => Refusal::NotTrusted,
+            _ => Refusal::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_names_match_hosts_as_curl_matches_them() {
+        let cases = [
+            ("panel.example", "panel.example", true),
+            ("PANEL.example.", "panel.EXAMPLE", true),
+            ("*.example.com", "panel.example.com", true),
+            ("*.example.com", "example.com", false),
+            ("*.example.com", "a.panel.example.com", false),
+            ("*.com", "example.com", false),
+            ("p*.example.com", "panel.example.com", false),
+            ("panel.example", "other.example", false),
+            ("", "", false),
+        ];
+        for (pattern, host, want) in cases {
+            assert_eq!(dns_pattern_matches(pattern, host), want, "{pattern} vs {host}");
+        }
+    }
+
+    #[test]
+    fn open_basedir_admits_an_entry_and_what_lies_below_it_only() {
+        let root = std::env::temp_dir().join(format!("wu-native-basedir-{}", std::process::id()));
+        for dir in ["ab", "abc"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(root.join(dir).join("ca.pem"), "x").unwrap();
+        }
+        let root = std::fs::canonicalize(&root).unwrap();
+        let r = root.to_string_lossy();
+        let cases = [
+            (format!("{r}/ab"), "ab/ca.pem", true),
+            (format!("{r}/ab/"), "ab/ca.pem", true),
+            (format!("{r}/ab"), "abc/ca.pem", false),
+            (format!("{r}/a"), "ab/ca.pem", false),
+            (format!("/nonexistent:{r}/abc"), "abc/ca.pem", true),
+            (format!("{r}/ab/ca.pem"), "ab/ca.pem", true),
+            (format!("{r}/ab/ca.pem/"), "ab/ca.pem", false),
+            ("/".to_string(), "ab/ca.pem", true),
+        ];
+        for (basedir, file, want) in cases {
+            assert_eq!(within_open_basedir(&root.join(file), &basedir), want, "{basedir} / {file}");
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_missing_path_is_made_absolute_without_touching_the_disk() {
+        assert_eq!(lexically_absolute(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(lexically_absolute(Path::new("/../x")), PathBuf::from("/x"));
+    }
+}
