@@ -74,6 +74,7 @@ final class ConcurrencyTest extends TestCase
     }
 
     /** @dataProvider targets */
+    #[\PHPUnit\Framework\Attributes\DataProvider('targets')]
     public function test_writers_adding_distinct_names_at_once_then_removing_half_leave_the_panel_exactly_as_asked(string $method, ?bool $argument, string $panel): void
     {
         $constants = $this->constants($method, $argument);
@@ -99,6 +100,7 @@ final class ConcurrencyTest extends TestCase
     }
 
     /** @dataProvider targets */
+    #[\PHPUnit\Framework\Attributes\DataProvider('targets')]
     public function test_one_name_added_by_many_writers_at_once_is_added_once_and_removed_once(string $method, ?bool $argument, string $panel): void
     {
         $constants = $this->constants($method, $argument);

@@ -371,6 +371,7 @@ final class SecretsTest extends TestCase
      *
      * @dataProvider echoingPanels
      */
+     #[\PHPUnit\Framework\Attributes\DataProvider('echoingPanels')]
     public function test_a_panel_repeating_the_request_in_any_encoding_leaks_no_form_of_a_secret(string $panel, array $mode, array $answers): void
     {
         $constants = array_merge($this->accepted(), self::ESCAPED, $mode);

@@ -89,6 +89,11 @@ final class PluginSettingsTest extends WordPressTestCase
             'WU_NATIVE_TIMEOUT' => 'default',
             'WU_NATIVE_CA_FILE' => 'default',
             'WU_NATIVE_SSL_VERIFY' => 'default',
+            'WP_PROXY_HOST' => 'default',
+            'WP_PROXY_PORT' => 'default',
+            'WP_PROXY_USERNAME' => 'default',
+            'WP_PROXY_PASSWORD' => 'default',
+            'WP_PROXY_BYPASS_HOSTS' => 'default',
         ], $rows['hestia']['settings']);
         $this->assertTrue($rows['hestia']['configured']);
         $this->assertTrue($rows['hestia']['enabled']);
