@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps deps-test build test test-matrix test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
+.PHONY: all deps deps-test build dist test test-matrix test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
 
 all: build
 
@@ -61,9 +61,14 @@ fuzz:
 demo: build
 	@scripts/demo.sh
 
-## Copy the extension into PHP's extension directory and enable it for every SAPI.
+## Install this build for this machine's PHP (enable it for every SAPI, reload php-fpm).
+## For every PHP on the server from dist/ zips: scripts/install.sh (see --help).
 install: build
-	@scripts/install.sh
+	@scripts/install.sh --ext $(EXT) --php $$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')
+
+## Prebuilt zips named the PIE way, for this machine's PHP and 8.4 (Debian 13 root), glibc >= 2.31.
+dist:
+	@scripts/dist.sh
 
 ## Regenerate the README's constants table from the providers' settings.
 readme:
