@@ -4,7 +4,9 @@
 #   scripts/debian-root.sh SUITE [PACKAGE…]     prints the root's path
 #   scripts/debian-root.sh --run SUITE CMD…     runs CMD in it (the repository
 #                                              and the Rust toolchain mounted)
-# SUITE: bookworm (PHP 8.2), trixie (PHP 8.4), bullseye (glibc 2.31).
+# SUITE: bookworm (PHP 8.2), trixie (PHP 8.4), bullseye (glibc 2.31); SUITE:NAME
+# is another root of the same release (e.g. trixie:cli, with only what its
+# test installs).
 # The root lives in $WU_NATIVE_ROOTS (default /var/cache/wu-native/roots) and
 # is made once; later calls only install the packages still missing.
 # Needs root (debootstrap, chroot, bind mounts).
@@ -15,16 +17,18 @@ mirror="${WU_NATIVE_MIRROR:-http://deb.debian.org/debian}"
 
 run=""
 if [ "${1:-}" = "--run" ]; then run=1; shift; fi
-suite="${1:?usage: scripts/debian-root.sh [--run] SUITE [PACKAGE…|CMD…]}"
+suite="${1:?usage: scripts/debian-root.sh [--run] SUITE[:NAME] [PACKAGE…|CMD…]}"
 shift
+root_name="${suite/:/-}"
+suite="${suite%%:*}"
 case "$suite" in
   bullseye|bookworm|trixie) ;;
   *) echo "debian-root: unknown suite '$suite' (bullseye, bookworm, trixie)" >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "debian-root: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
-root="$roots/$suite"
+root="$roots/$root_name"
 
-log() { echo "==> [$suite root] $*" >&2; }
+log() { echo "==> [$root_name root] $*" >&2; }
 
 make_root() {
   command -v debootstrap >/dev/null 2>&1 || {
@@ -34,8 +38,8 @@ make_root() {
   log "debootstrap (minbase) into $root"
   mkdir -p "$roots"
   rm -rf "$root.partial"
-  debootstrap --variant=minbase "$suite" "$root.partial" "$mirror" >"$roots/$suite.debootstrap.log" 2>&1 || {
-    tail -20 "$roots/$suite.debootstrap.log" >&2
+  debootstrap --variant=minbase "$suite" "$root.partial" "$mirror" >"$roots/$root_name.debootstrap.log" 2>&1 || {
+    tail -20 "$roots/$root_name.debootstrap.log" >&2
     exit 1
   }
   # No service may start inside the root.

@@ -46,3 +46,5 @@ scripts/debian-root.sh --run "$suite" /bin/bash -euo pipefail -c '
   echo "==> [$php] PIE source build: modules/wu_native.so loads"
 ' matrix "$repo" "$php" "$pie_src"
 rm -rf "$pie_src"
+
+scripts/test-install.sh
