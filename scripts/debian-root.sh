@@ -59,6 +59,8 @@ mount_all() {
     mounts+=("$dst")
   done
   cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+  # minbase has no /etc/hosts, so localhost would not resolve.
+  grep -qs '^127\.0\.0\.1[[:space:]].*localhost' "$root/etc/hosts" || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >>"$root/etc/hosts"
 }
 umount_all() {
   local i

@@ -59,6 +59,26 @@ final class TlsTest extends TestCase
         return $name;
     }
 
+    /**
+     * A self-signed certificate whose validity ended in the past: OpenSSL 3.0
+     * signs one with `x509 -req -days -1`; later versions refuse a negative
+     * count and take `req -x509 -not_before/-not_after` instead.
+     */
+    private function expired(string $name, string $subject): string
+    {
+        $shell = fn (array $args): int => (function () use ($args): int {
+            exec('openssl ' . implode(' ', array_map('escapeshellarg', $args)) . ' 2>&1', $output, $exit);
+            return $exit;
+        })();
+        $key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', "$this->dir/$name.key", '-subj', $subject];
+        $signed = $shell(array_merge(['req', '-new'], $key, ['-out', "$this->dir/$name.csr"])) === 0
+            && $shell(['x509', '-req', '-in', "$this->dir/$name.csr", '-signkey', "$this->dir/$name.key", '-out', "$this->dir/$name.pem", '-days', '-1']) === 0;
+        if (!$signed) {
+            $this->openssl('req', '-x509', ...array_merge($key, ['-out', "$this->dir/$name.pem", '-not_before', '20200101000000Z', '-not_after', '20200102000000Z']));
+        }
+        return $name;
+    }
+
     /** The certificates of the table, each as [served, in the CA file, host in the URL]. */
     private function certificates(): array
     {
@@ -70,7 +90,7 @@ final class TlsTest extends TestCase
             'X.509 v1' => [$this->x509Req('v1', '/CN=127.0.0.1', []), null, '127.0.0.1'],
             'X.509 v1, DNS host' => [$this->x509Req('v1-dns', '/CN=localhost', []), null, 'localhost'],
             'a leaf signed by the CA in the file' => [$this->x509Req('leaf', '/CN=127.0.0.1', [$ca], '30', "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n"), $ca, '127.0.0.1'],
-            'expired' => [$this->x509Req('expired', '/CN=127.0.0.1', [], '-1'), null, '127.0.0.1'],
+            'expired' => [$this->expired('expired', '/CN=127.0.0.1'), null, '127.0.0.1'],
             'another host' => [$this->reqX509('other-host', '/CN=panel.example', '-addext', 'subjectAltName=DNS:panel.example'), null, '127.0.0.1'],
             'a SAN without the host, the CN with it' => [$this->reqX509('san-wins', '/CN=127.0.0.1', '-addext', 'subjectAltName=DNS:panel.example'), null, '127.0.0.1'],
             'not in the file (unknown issuer)' => [$this->reqX509('stranger', '/CN=127.0.0.1'), 'default', '127.0.0.1'],
