@@ -73,6 +73,10 @@ in_root() {
     LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" "$@"
 }
 
+# One user of a root at a time: the bind mounts of two would undo each other.
+mkdir -p "$roots"
+exec 9>"$roots/$root_name.lock"
+flock 9
 [ -x "$root/usr/bin/apt-get" ] || make_root
 trap umount_all EXIT
 mount_all
