@@ -16,7 +16,7 @@ repo="$PWD"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 glibc=2.31
 triple=x86_64-unknown-linux-gnu
-zig_version=0.17.1
+zig_version=0.14.1
 tools="$repo/target/tools"
 out="$repo/dist"
 

@@ -73,7 +73,9 @@ module_for() {
     (cd "$(dirname "$zip")" && sha256sum --quiet -c "$(basename "$zip").sha256") || { echo "install: $zip does not match its .sha256" >&2; return 1; }
   fi
   tmp="$(mktemp -d)"
-  "$php" -n -d phar.readonly=0 -r '(new PharData($argv[1]))->extractTo($argv[2], "wu_native.so", true);' "$zip" "$tmp" >&2
+  # Not -n: Debian builds Phar as a shared extension, enabled by PHP's own ini files.
+  "$php" -d display_startup_errors=0 -r '(new PharData($argv[1]))->extractTo($argv[2], "wu_native.so", true);' "$zip" "$tmp" >&2 \
+    || { echo "install: PHP $v could not unpack $zip (it needs its Phar extension)" >&2; return 1; }
   echo "$tmp/wu_native.so"
 }
 
