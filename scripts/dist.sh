@@ -16,7 +16,7 @@ repo="$PWD"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 glibc=2.31
 triple=x86_64-unknown-linux-gnu
-zig_version=0.14.1
+zig_version=0.17.1
 tools="$repo/target/tools"
 out="$repo/dist"
 
@@ -67,7 +67,12 @@ mkdir -p "$out"
 build_one() {
   local v="$1" where="$2" sandbox_target="$3" target_dir="target/dist-php$1" so name
   echo "==> PHP $v: build for glibc $glibc"
-  $where env PATH="$zig_dir:$PATH" PHP="/usr/bin/php$v" PHP_CONFIG="/usr/bin/php-config$v" \
+  # cargo-zigbuild gives bindgen -nostdinc and Zig's libc headers, which
+  # libclang does not find here: the system's headers (same layout for this
+  # target) are named first, so ext-php-rs can generate its bindings.
+  $where /bin/bash -c 'inc="$(ls -d /usr/lib/llvm-*/lib/clang/*/include | sort -V | tail -1)"
+    export BINDGEN_EXTRA_CLANG_ARGS="-isystem $inc -isystem /usr/include/x86_64-linux-gnu -isystem /usr/include"
+    exec "$@"' zigbuild env PATH="$zig_dir:$PATH" PHP="/usr/bin/php$v" PHP_CONFIG="/usr/bin/php-config$v" \
     cargo zigbuild --release --locked -p wu_native --target "$triple.$glibc" --target-dir "$target_dir"
   so="$target_dir/$triple/release/libwu_native.so"
 

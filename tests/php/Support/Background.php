@@ -11,10 +11,10 @@ final class Background
     {
     }
 
-    /** Starts `target/release/$binary` with $args plus `--port-file`, and waits for its port. */
+    /** Starts the sandbox crate's $binary (WU_NATIVE_BIN_DIR) with $args plus `--port-file`, and waits for its port. */
     public static function start(string $binary, array $args): self
     {
-        $bin = dirname((string) getenv('WU_NATIVE_EXT')) . '/' . $binary;
+        $bin = (getenv('WU_NATIVE_BIN_DIR') ?: dirname((string) getenv('WU_NATIVE_EXT'))) . '/' . $binary;
         if (!is_executable($bin)) {
             throw new \RuntimeException("$bin is not built; run make build");
         }
