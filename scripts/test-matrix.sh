@@ -5,7 +5,9 @@
 #   - the extension and the sandbox built there, against that PHP;
 #   - the PHP suite and the WordPress suite;
 #   - PIE's source build, exactly as PIE runs it: phpize && ./configure && make,
-#     and the module it leaves in modules/ loaded by that PHP.
+#     and the module it leaves in modules/ loaded by that PHP;
+#   - build.rs refusing PHP and PHP_CONFIG of two different PHP APIs;
+#   - scripts/install.sh in a root with only php8.4-cli (scripts/test-install.sh).
 #   scripts/test-matrix.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +46,17 @@ scripts/debian-root.sh --run "$suite" /bin/bash -euo pipefail -c '
   "php$php" -n -d "extension=$pie_src/modules/wu_native.so" --ri wu_native | grep -q "wu_native support => enabled"
   "php$php" -n -d "extension=$pie_src/modules/wu_native.so" -r "exit(function_exists(\"wu_native_add_domain\") ? 0 : 1);"
   echo "==> [$php] PIE source build: modules/wu_native.so loads"
+
+  echo "==> [$php] build.rs refuses PHP and PHP_CONFIG of two PHP APIs"
+  cd "$repo"
+  fake="$(mktemp -d)/php-config"
+  printf "#!/bin/sh\n[ \"\$1\" = --phpapi ] && { echo 20220829; exit 0; }\nexec /usr/bin/php-config$php \"\$@\"\n" >"$fake"
+  chmod +x "$fake"
+  if out="$(PHP_CONFIG="$fake" cargo build --release -p wu_native 2>&1)"; then
+    echo "a build mixing two PHPs went through" >&2; exit 1
+  fi
+  grep -q "PHP and PHP_CONFIG name two different PHPs: .*PHP API 20240924, .*PHP API 20220829. Set both" <<<"$out" || { echo "$out" | tail -20 >&2; exit 1; }
+  echo "==> [$php] refused, naming both APIs"
 ' matrix "$repo" "$php" "$pie_src"
 rm -rf "$pie_src"
 
