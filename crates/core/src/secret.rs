@@ -156,7 +156,7 @@ impl Redactor {
         if self.needles.is_empty() || text.len() < Self::MIN_PIECE {
             return text.to_string();
         }
-        let finder = self.finder.get_or_init(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&self.needles).ok());
+        let finder = self.finder.get_or_init(|| automaton(&self.needles));
         let Some(finder) = finder else {
             // Only when the needles do not fit in memory: say nothing rather than risk a secret.
             return "(text withheld: it could not be checked for secrets)".to_string();
@@ -189,6 +189,43 @@ impl Redactor {
         }
         spans.apply(text)
     }
+}
+
+/// The automaton of a set of needles. Building one costs far more than a
+/// request (about 150 forms for three secrets), and every request of a
+/// process redacts with the same few sets, so each set's automaton is built
+/// once per process. The cache holds what the process already holds (its
+/// settings' secrets) and stays small: a process talks to few panels.
+fn automaton(needles: &[Vec<u8>]) -> Option<AhoCorasick> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::Mutex;
+    static BUILT: Mutex<Option<HashMap<u64, Vec<(Vec<Vec<u8>>, AhoCorasick)>>>> = Mutex::new(None);
+    const MAX_SETS: usize = 64;
+
+    let build = || {
+        #[cfg(test)]
+        if needles.iter().any(|n| n.starts_with(tests::COUNTED)) {
+            tests::AUTOMATA_BUILT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        AhoCorasick::builder().match_kind(MatchKind::Standard).build(needles).ok()
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    needles.hash(&mut hasher);
+    let key = hasher.finish();
+    let Ok(mut built) = BUILT.lock() else {
+        return build();
+    };
+    let built = built.get_or_insert_with(HashMap::new);
+    if let Some((_, finder)) = built.get(&key).and_then(|sets| sets.iter().find(|(set, _)| set.as_slice() == needles)) {
+        return Some(finder.clone());
+    }
+    let finder = build()?;
+    if built.values().map(Vec::len).sum::<usize>() >= MAX_SETS {
+        built.clear();
+    }
+    built.entry(key).or_default().push((needles.to_vec(), finder.clone()));
+    Some(finder)
 }
 
 /// `+` and space as one character, as form encoding treats them.
@@ -467,6 +504,24 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+    /// Automata built for needle sets holding a needle that starts with `COUNTED`.
+    pub(super) static AUTOMATA_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    pub(super) const COUNTED: &[u8] = b"only-this-test";
+
+    #[test]
+    fn redactors_of_the_same_secrets_build_their_automaton_once_per_process() {
+        let redactor = || {
+            let mut r = Redactor::default();
+            r.add(&Secret::new("only-this-test-uses-this-secret-0001"));
+            r
+        };
+        for _ in 0..10 {
+            // A fresh redactor per request, as http.rs makes one per answer.
+            assert_eq!(redactor().redact("x only-this-test-uses-this-secret-0001 y"), "x *** y");
+        }
+        assert_eq!(AUTOMATA_BUILT.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     #[test]
     fn a_secret_prints_as_stars_in_debug_and_display() {
