@@ -1,6 +1,6 @@
 <?php
 // Writes php/stubs/wu_native.stub.php from the loaded extension (Reflection),
-// for IDEs and static analysis. The result shapes come from design.md.
+// for IDEs and static analysis. The result shapes are those of the README's "Use from PHP" section.
 //   php -d extension=target/release/libwu_native.so scripts/wp-stubs.php          # rewrite the file
 //   php -d extension=target/release/libwu_native.so scripts/wp-stubs.php --stdout # print it
 declare(strict_types=1);

@@ -5,7 +5,7 @@ namespace WuNative\Tests;
 
 use WuNative\Tests\Support\TestCase;
 
-/** The PHP surface of design.md: names, parameters, classes, module info. */
+/** The PHP surface: names, parameters, classes, module info. */
 final class ExtensionTest extends TestCase
 {
     public function test_the_functions_of_the_contract_exist_with_their_parameters(): void
@@ -100,6 +100,9 @@ final class ExtensionTest extends TestCase
             'wu_native_add_domain("a.example", 2, ["www" => "sometimes"]);' => "'www'",
             'wu_native_add_domain("a.example", 2, ["wwww" => "never"]);' => "'wwww'",
             'wu_native_add_domain("a.example", 2, ["wait" => -1]);' => "'wait'",
+            'wu_native_add_domain("a.example", 2, ["wait" => 601]);' => "between 0 and 600",
+            'wu_native_add_domain("a.example", 2, ["wiat" => 5]);' => "known options: providers, www, wait",
+            'wu_native_sync(["a.example"], ["wait" => 5]);' => "'wait'",
         ] as $code => $named) {
             $run = $this->runPhp($this->hestia(), $code);
             $this->assertSame('ValueError', $run['exception']['class'] ?? null, $code);

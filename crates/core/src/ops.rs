@@ -7,7 +7,7 @@ use crate::config::{ConfigSource, Values};
 use crate::domain::{HostName, WwwRule};
 use crate::error::{CallerError, ProviderError};
 use crate::lock;
-use crate::providers::{self, Action, Applied, Change, Plan, Provider, ProviderSpec};
+use crate::providers::{self, Action, Applied, Change, PanelOptions, Plan, Provider, ProviderSpec};
 use crate::secret::Redactor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,14 +35,29 @@ pub struct Options {
     /// Provider ids to act on; `None` means every configured one.
     pub providers: Option<Vec<String>>,
     pub www: WwwRule,
-    /// ServerPilot: seconds to wait for the panel's action to finish.
-    pub wait: Option<u64>,
+    /// Options the panels declare (`ProviderSpec::options`), such as
+    /// ServerPilot's `wait`.
+    pub panel: PanelOptions,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { providers: None, www: WwwRule::Always, wait: None }
+        Options { providers: None, www: WwwRule::Always, panel: PanelOptions::default() }
     }
+}
+
+/// Options every change function takes; panels declare their own on top
+/// (`ProviderSpec::options`, such as ServerPilot's `wait`).
+pub const COMMON_OPTIONS: &[&str] = &["providers", "www"];
+
+/// The option names the change functions accept: the common ones, then
+/// every registered panel's, in registry order.
+pub fn option_names() -> Vec<&'static str> {
+    let mut names = COMMON_OPTIONS.to_vec();
+    for spec in providers::REGISTRY {
+        names.extend(spec.options.iter().map(|o| o.name));
+    }
+    names
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,8 +127,8 @@ pub fn run(
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
         let mut notes = warnings(values);
-        let applied = match (spec.build)(values, options) {
-            Err(e) => Applied::failure(e),
+        let applied = match (spec.build)(values, &options.panel) {
+            Err(e) => Applied::stopped(e),
             Ok(provider) => {
                 let mut applied = change(provider.as_ref(), spec, values, operation, &names, &mut notes);
                 provider.finish(&mut applied);
@@ -154,11 +169,11 @@ fn change(
     }
     let _lock = match exclusive(spec, values, notes) {
         Ok(lock) => lock,
-        Err(e) => return Applied::failure(e),
+        Err(e) => return Applied::stopped(e),
     };
     let inventory = match provider.inventory() {
         Ok(inventory) => inventory,
-        Err(e) => return Applied::failure(e),
+        Err(e) => return Applied::stopped(e),
     };
     let mut plan = Plan::default();
     for name in names {
@@ -298,7 +313,7 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
     }
     let mut redactor = Redactor::default();
     values.add_secrets_to(&mut redactor);
-    let outcome = (spec.build)(&values, &Options::default()).and_then(|p| p.test_connection());
+    let outcome = (spec.build)(&values, &PanelOptions::default()).and_then(|p| p.test_connection());
     Ok(match outcome {
         Ok(()) => ConnectionResult {
             provider: id.to_string(),
@@ -425,9 +440,8 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
     let mut results = Vec::with_capacity(selected.len());
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
-        let call = Options { providers: None, www: options.www, wait: None };
         let mut notes = warnings(values);
-        let mut result = match (spec.build)(values, &call) {
+        let mut result = match (spec.build)(values, &PanelOptions::default()) {
             Err(e) => SyncProviderResult::failed(spec.id, e),
             Ok(provider) => {
                 // A dry run writes nothing, so it takes no turn.
@@ -590,5 +604,29 @@ impl SyncProviderResult {
 
     fn failed(id: &str, error: ProviderError) -> Self {
         SyncProviderResult { ok: false, error: Some(error), ..SyncProviderResult::new(id) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_option_name_belongs_to_one_owner_only() {
+        let names = option_names();
+        let mut seen = std::collections::HashSet::new();
+        for name in &names {
+            assert!(seen.insert(*name), "option '{name}' is declared twice (common options: {COMMON_OPTIONS:?})");
+        }
+        assert!(names.contains(&"wait"), "ServerPilot declares wait: {names:?}");
+    }
+
+    #[test]
+    fn a_panel_option_is_found_with_the_panel_that_declares_it() {
+        let (spec, option) = providers::find_option("wait").expect("wait is declared");
+        assert_eq!(spec.id, "serverpilot");
+        assert_eq!((option.min, option.max), (0, 600));
+        assert!(providers::find_option("providers").is_none(), "common options are no panel's");
+        assert!(providers::find_option("wwait").is_none());
     }
 }

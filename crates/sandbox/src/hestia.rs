@@ -1,5 +1,5 @@
 //! HestiaCP's `/api/` endpoint: auth modes, exit-code answers and the three
-//! web-alias commands, as described in shared/provider-apis.md.
+//! web-alias commands, answered as the panel answers them (status, `Hestia-Exit-Code` header, body).
 
 use crate::http::{HttpRequest, HttpResponse};
 use crate::state::{HestiaState, WebDomain};

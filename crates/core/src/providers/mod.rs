@@ -1,5 +1,7 @@
-//! The provider trait and the registry. Adding a panel is one new file here
-//! plus one line in `REGISTRY`.
+//! The provider trait and the registry. A panel is one folder here
+//! (`<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
+//! talking to its API; `provider.rs` planning and applying changes) plus
+//! one line in `REGISTRY`.
 
 pub mod enhance;
 pub mod hestia;
@@ -15,13 +17,52 @@ use serde::Serialize;
 use crate::config::{Setting, Values};
 use crate::domain::HostName;
 use crate::error::ProviderError;
-use crate::ops::Options;
 
 /// Every provider wu_native supports, in the order they are listed to users.
 pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC, &enhance::SPEC, &serverpilot::SPEC];
 
 pub fn find(id: &str) -> Option<&'static ProviderSpec> {
     REGISTRY.iter().copied().find(|spec| spec.id == id)
+}
+
+/// The option a registered panel declares under `name`, with the panel.
+pub fn find_option(name: &str) -> Option<(&'static ProviderSpec, &'static OptionSpec)> {
+    REGISTRY.iter().find_map(|spec| spec.options.iter().find(|o| o.name == name).map(|o| (*spec, o)))
+}
+
+/// A per-call option a panel declares: an integer between `min` and `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub min: i64,
+    pub max: i64,
+    pub doc: &'static str,
+}
+
+impl OptionSpec {
+    pub const fn int(name: &'static str, min: i64, max: i64, doc: &'static str) -> Self {
+        OptionSpec { name, min, max, doc }
+    }
+}
+
+/// The values a caller gave to panels' options, by option name. Each panel
+/// reads only the options its `SPEC` declares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PanelOptions(BTreeMap<String, i64>);
+
+impl PanelOptions {
+    pub fn with(mut self, name: &str, value: i64) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    pub fn set(&mut self, name: &str, value: i64) {
+        self.0.insert(name.to_string(), value);
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.0.get(name).copied()
+    }
 }
 
 /// What a provider is, before it is configured.
@@ -32,9 +73,12 @@ pub struct ProviderSpec {
     pub settings: &'static [Setting],
     /// Ultimate Multisite's timeout for this panel.
     pub default_timeout: Duration,
+    /// The per-call options this panel reads (ServerPilot's `wait`); the
+    /// binding accepts an option only when a registered panel declares it.
+    pub options: &'static [OptionSpec],
     /// Builds a client from complete settings and the caller's options; an
     /// unusable value is a `config` error.
-    pub build: fn(&Values, &Options) -> Result<Box<dyn Provider>, ProviderError>,
+    pub build: fn(&Values, &PanelOptions) -> Result<Box<dyn Provider>, ProviderError>,
     /// Which addressing mode complete settings select, for providers that
     /// have more than one (shown by `wu_native_providers()`).
     pub mode: fn(&Values) -> Option<&'static str>,
@@ -163,7 +207,8 @@ pub struct Applied {
 }
 
 impl Applied {
-    pub fn failure(error: ProviderError) -> Self {
+    /// A plan stopped by `error` before any change.
+    pub fn stopped(error: ProviderError) -> Self {
         Applied { error: Some(error), ..Applied::default() }
     }
 
