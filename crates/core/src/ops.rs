@@ -424,7 +424,20 @@ pub struct SyncResult {
     pub prune: bool,
     /// Names asked for, after the www rule and de-duplication.
     pub wanted: usize,
+    /// Entries of the list that are not valid host names, in the order
+    /// given: they were left out and every other name was synced. They do
+    /// not make `ok` false, which speaks of the panels.
+    pub invalid: Vec<InvalidName>,
     pub results: Vec<SyncProviderResult>,
+}
+
+/// An entry of a sync list that is not a host name, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidName {
+    /// The entry as shown in messages: control characters escaped, cut
+    /// after 80 characters (`domain::printable`).
+    pub name: String,
+    pub reason: String,
 }
 
 /// Makes each selected panel serve exactly `domains` (each expanded by the
@@ -432,7 +445,7 @@ pub struct SyncResult {
 /// removes what nobody wants but protected names. A failure on one provider
 /// does not stop the others.
 pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource) -> Result<SyncResult, CallerError> {
-    let wanted = wanted_names(domains, options.www)?;
+    let (wanted, invalid) = wanted_names(domains, options.www);
     let protected = Protected::read(&options.keep, source)?;
     let selected = select(options.providers.as_deref(), source)?;
     let concurrency = options.concurrency.clamp(1, MAX_SYNC_CONCURRENCY);
@@ -466,16 +479,17 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
         dry_run: options.dry_run,
         prune: options.prune,
         wanted: wanted.len(),
+        invalid,
         results,
     })
 }
 
-/// Every name valid, expanded and de-duplicated, in the order given. One
-/// bad name stops the job before anything is sent, naming the bad ones.
-fn wanted_names(domains: &[String], www: WwwRule) -> Result<Vec<HostName>, CallerError> {
+/// The valid names, expanded and de-duplicated, in the order given; and
+/// the entries that are not host names, each once, with the reason.
+fn wanted_names(domains: &[String], www: WwwRule) -> (Vec<HostName>, Vec<InvalidName>) {
     let mut wanted = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut invalid = Vec::new();
+    let mut invalid: Vec<InvalidName> = Vec::new();
     for raw in domains {
         match HostName::parse(raw) {
             Ok(host) => {
@@ -485,18 +499,14 @@ fn wanted_names(domains: &[String], www: WwwRule) -> Result<Vec<HostName>, Calle
                     }
                 }
             }
-            Err(e) => invalid.push(e),
+            Err(e) => {
+                if !invalid.iter().any(|i| i.name == e.input) {
+                    invalid.push(InvalidName { name: e.input, reason: e.reason });
+                }
+            }
         }
     }
-    match invalid.len() {
-        0 => Ok(wanted),
-        1 => Err(CallerError::InvalidDomain(invalid.remove(0))),
-        n => {
-            let mut first = invalid.remove(0);
-            first.reason = format!("{} (and {} more invalid names, e.g. '{}')", first.reason, n - 1, invalid[0].input);
-            Err(CallerError::InvalidDomain(first))
-        }
-    }
+    (wanted, invalid)
 }
 
 /// Names a reconcile never removes besides the panel's own base names.
