@@ -66,7 +66,14 @@ final class ExtensionTest extends TestCase
         $providers = $this->call([], 'return wu_native_providers();');
         $hestia = $providers[0];
         $this->assertSame('hestia', $hestia['id']);
-        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional'], array_keys($hestia));
+        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'plugin_handlers'], array_keys($hestia));
+        $this->assertSame(
+            ['WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider', 'WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping'],
+            $hestia['plugin_handlers'],
+        );
+        foreach ($providers as $provider) {
+            $this->assertCount(2, $provider['plugin_handlers'], $provider['id'] . ': the 2.4 and the 2.5 class');
+        }
         $this->assertFalse($hestia['configured']);
         $this->assertSame(
             ['WU_HESTIA_API_URL', 'WU_HESTIA_API_USER', 'WU_HESTIA_API_PASSWORD', 'WU_HESTIA_API_HASH', 'WU_HESTIA_ACCOUNT', 'WU_HESTIA_WEB_DOMAIN'],

@@ -98,6 +98,8 @@ pub struct ProviderInfo {
     pub missing: Vec<String>,
     pub constants: Vec<String>,
     pub optional: Vec<String>,
+    /// Ultimate Multisite's classes that handle this panel on the domain hooks.
+    pub plugin_handlers: Vec<String>,
     /// The addressing mode the constants select, for providers with several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
@@ -342,6 +344,7 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
                 missing: values.missing.iter().map(|s| s.to_string()).collect(),
                 constants: spec.required_constants().into_iter().map(String::from).collect(),
                 optional: spec.optional_constants().into_iter().map(String::from).collect(),
+                plugin_handlers: spec.plugin_handlers.iter().map(|c| c.to_string()).collect(),
                 mode: if values.is_complete() { (spec.mode)(&values).map(String::from) } else { None },
                 lock_key: if values.is_complete() { spec.lock_key(&values).map(|k| k.to_string()) } else { None },
             }

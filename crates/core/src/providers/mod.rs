@@ -71,6 +71,10 @@ pub struct ProviderSpec {
     pub id: &'static str,
     pub title: &'static str,
     pub settings: &'static [Setting],
+    /// Ultimate Multisite's own classes handling this panel on the domain
+    /// hooks (up to 2.4, then 2.5 and later): the WordPress glue takes them
+    /// off the hooks when wu_native serves the panel, so it is never called twice.
+    pub plugin_handlers: &'static [&'static str],
     /// Ultimate Multisite's timeout for this panel.
     pub default_timeout: Duration,
     /// The per-call options this panel reads (ServerPilot's `wait`); the

@@ -35,6 +35,10 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         Setting::alternative(ORG_ID, "target", 1, "UUID of the organisation owning the website (Ultimate Multisite 2.5+ setup); used with WU_ENHANCE_WEBSITE_ID."),
         Setting::alternative(WEBSITE_ID, "target", 1, "UUID of the website serving the network; with WU_ENHANCE_ORG_ID it takes precedence over WU_ENHANCE_SERVER_ID."),
     ],
+    plugin_handlers: &[
+        "WP_Ultimo\\Integrations\\Host_Providers\\Enhance_Host_Provider",
+        "WP_Ultimo\\Integrations\\Providers\\Enhance\\Enhance_Domain_Mapping",
+    ],
     default_timeout: Duration::from_secs(45),
     build: provider::Enhance::build,
     options: &[],

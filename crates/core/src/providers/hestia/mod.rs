@@ -37,6 +37,10 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         Setting::required(WEB_DOMAIN, "Existing Hestia web domain serving WordPress; mapped domains become its aliases."),
         Setting::optional(RESTART, "yes", "Reload the web server after a change: yes or no."),
     ],
+    plugin_handlers: &[
+        "WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider",
+        "WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping",
+    ],
     default_timeout: Duration::from_secs(60),
     build: provider::Hestia::build,
     options: &[],

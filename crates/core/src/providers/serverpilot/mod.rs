@@ -42,6 +42,10 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         Setting::required(APP_ID, "Id of the app serving WordPress, as in https://manage.serverpilot.io/apps/APP_ID."),
         Setting::optional(API_URL, DEFAULT_API_URL, "API base address; change it only for staging or tests."),
     ],
+    plugin_handlers: &[
+        "WP_Ultimo\\Integrations\\Host_Providers\\ServerPilot_Host_Provider",
+        "WP_Ultimo\\Integrations\\Providers\\ServerPilot\\ServerPilot_Domain_Mapping",
+    ],
     options: &[OptionSpec::int(
         WAIT,
         0,
