@@ -141,17 +141,14 @@ pub fn run(
             provider: spec.id.to_string(),
             ok: applied.error.is_none(),
             changes: applied.changes,
-            error: applied.error.map(|e| redacted(e, &redactor)),
-            warnings: notes.into_iter().map(|w| redactor.redact(&w)).collect(),
+            error: applied.error,
+            warnings: notes,
         });
     }
-    Ok(OperationResult {
-        ok: results.iter().all(|r| r.ok),
-        operation,
-        domain: host.to_string(),
-        site_id,
-        results,
-    })
+    Ok(redacted(
+        OperationResult { ok: results.iter().all(|r| r.ok), operation, domain: host.to_string(), site_id, results },
+        &redactor,
+    ))
 }
 
 /// Reads what the panel has, plans the difference, applies it, and reports
@@ -238,12 +235,88 @@ fn warnings(values: &Values) -> Vec<String> {
     }
 }
 
-fn redacted(mut e: ProviderError, redactor: &Redactor) -> ProviderError {
-    e.message = redactor.redact(&e.message);
-    if let Some(crate::error::ProviderCode::Text(t)) = &mut e.provider_code {
-        *t = redactor.redact(t);
+/// A result with every text that can carry a panel's words or a setting's
+/// value (error messages and codes, messages, warnings) passed through the
+/// redactor of the settings read. Every operation returns its result
+/// through this one pass.
+fn redacted<T: Redact>(mut result: T, redactor: &Redactor) -> T {
+    result.redact(redactor);
+    result
+}
+
+/// What `redacted` walks: each result type redacts all its texts.
+trait Redact {
+    fn redact(&mut self, redactor: &Redactor);
+}
+
+impl Redact for String {
+    fn redact(&mut self, redactor: &Redactor) {
+        *self = redactor.redact(self);
     }
-    e
+}
+
+impl<T: Redact> Redact for Vec<T> {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.iter_mut().for_each(|item| item.redact(redactor));
+    }
+}
+
+impl<T: Redact> Redact for Option<T> {
+    fn redact(&mut self, redactor: &Redactor) {
+        if let Some(item) = self {
+            item.redact(redactor);
+        }
+    }
+}
+
+impl Redact for ProviderError {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.message.redact(redactor);
+        if let Some(crate::error::ProviderCode::Text(t)) = &mut self.provider_code {
+            t.redact(redactor);
+        }
+    }
+}
+
+impl Redact for ProviderResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for OperationResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.results.redact(redactor);
+    }
+}
+
+impl Redact for ConnectionResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.message.redact(redactor);
+        self.error.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for FailedName {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+    }
+}
+
+impl Redact for SyncProviderResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+        self.failed.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for SyncResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.results.redact(redactor);
+    }
 }
 
 /// The providers to act on, each with its settings read now.
@@ -316,7 +389,7 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
     let mut redactor = Redactor::default();
     values.add_secrets_to(&mut redactor);
     let outcome = (spec.build)(&values, &PanelOptions::default()).and_then(|p| p.test_connection());
-    Ok(match outcome {
+    let result = match outcome {
         Ok(()) => ConnectionResult {
             provider: id.to_string(),
             ok: true,
@@ -325,10 +398,10 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
             warnings: warnings(&values),
         },
         Err(e) => {
-            let e = redacted(e, &redactor);
             ConnectionResult { provider: id.to_string(), ok: false, message: e.message.clone(), error: Some(e), warnings: warnings(&values) }
         }
-    })
+    };
+    Ok(redacted(result, &redactor))
 }
 
 /// Every supported provider, whether it is configured, and what it reads.
@@ -468,15 +541,11 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
                 }
             }
         };
-        result.warnings = notes.into_iter().map(|w| redactor.redact(&w)).collect();
-        result.error = result.error.map(|e| redacted(e, &redactor));
-        for failed in &mut result.failed {
-            failed.error = redacted(failed.error.clone(), &redactor);
-        }
+        result.warnings = notes;
         result.ok = result.error.is_none() && result.failed.is_empty();
         results.push(result);
     }
-    Ok(SyncResult {
+    Ok(redacted(SyncResult {
         ok: results.iter().all(|r| r.ok),
         operation: "sync",
         dry_run: options.dry_run,
@@ -484,7 +553,7 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
         wanted: wanted.len(),
         invalid,
         results,
-    })
+    }, &redactor))
 }
 
 /// The valid names, expanded and de-duplicated, in the order given; and
@@ -623,6 +692,35 @@ impl SyncProviderResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_redacts_every_text_of_every_result() {
+        const SECRET: &str = "a-secret-value-42";
+        let mut redactor = Redactor::default();
+        redactor.add_text(SECRET);
+        let said = || format!("the panel said {SECRET}");
+        let error = || {
+            let mut e = ProviderError::new(crate::error::ErrorKind::Api, said());
+            e.provider_code = Some(crate::error::ProviderCode::Text(said()));
+            e
+        };
+        let change = ProviderResult { provider: "p".into(), ok: false, changes: vec![], error: Some(error()), warnings: vec![said()] };
+        let operation = OperationResult { ok: false, operation: Operation::AddDomain, domain: "a.example".into(), site_id: 1, results: vec![change] };
+        let connection = ConnectionResult { provider: "p".into(), ok: false, message: said(), error: Some(error()), warnings: vec![said()] };
+        let mut provider = SyncProviderResult::failed("p", error());
+        provider.failed = vec![FailedName { name: "a.example".into(), error: error() }];
+        provider.warnings = vec![said()];
+        let sync = SyncResult { ok: false, operation: "sync", dry_run: false, prune: false, wanted: 1, invalid: vec![], results: vec![provider] };
+        let shown = [
+            serde_json::to_string(&redacted(operation, &redactor)).unwrap(),
+            serde_json::to_string(&redacted(connection, &redactor)).unwrap(),
+            serde_json::to_string(&redacted(sync, &redactor)).unwrap(),
+        ];
+        for json in shown {
+            assert!(!json.contains(SECRET), "{json}");
+            assert!(json.contains("the panel said ***"), "{json}");
+        }
+    }
 
     #[test]
     fn every_option_name_belongs_to_one_owner_only() {

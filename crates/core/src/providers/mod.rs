@@ -144,6 +144,31 @@ impl Inventory {
     pub fn contains(&self, name: &HostName) -> bool {
         self.names.contains_key(name.as_str())
     }
+
+    /// Records a name as the panel spells it, with the panel's id for it.
+    pub fn insert(&mut self, panel_spelling: &str, id: Option<String>) {
+        let name = panel_name(panel_spelling);
+        if !name.is_empty() {
+            self.names.insert(name, id);
+        }
+    }
+
+    /// Records a name a reconcile must never remove, as the panel spells it.
+    pub fn protect(&mut self, panel_spelling: &str) {
+        let name = panel_name(panel_spelling);
+        if !name.is_empty() {
+            self.protected.insert(name);
+        }
+    }
+}
+
+/// A name as a panel spells it, in the form `HostName` gives names (and so
+/// the form plans compare): punycode, lower case, no trailing dot. A name
+/// that is not a valid host name (a wildcard) is kept in lower case.
+/// Every panel's names go through here before they are compared.
+pub fn panel_name(spelling: &str) -> String {
+    let name = spelling.trim().trim_end_matches('.');
+    HostName::parse(name).map(|h| h.to_string()).unwrap_or_else(|_| name.to_lowercase())
 }
 
 /// Host names to add and to remove, each already checked against the inventory.
@@ -361,6 +386,27 @@ impl IdShape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn panel_spellings_of_a_name_become_one_inventory_name() {
+        let cases = [
+            ("Customer.Example", "customer.example"),
+            (" customer.example. ", "customer.example"),
+            ("BÜCHER.example", "xn--bcher-kva.example"),
+            ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+            ("*.Wild.Example", "*.wild.example"),
+            ("   ", ""),
+        ];
+        for (spelling, want) in cases {
+            assert_eq!(panel_name(spelling), want, "{spelling:?}");
+        }
+        let mut inventory = Inventory::default();
+        inventory.insert("A.example.", Some("1".into()));
+        inventory.insert("", None);
+        inventory.protect("WWW.A.example");
+        assert_eq!(inventory.names.keys().collect::<Vec<_>>(), ["a.example"]);
+        assert_eq!(inventory.protected.iter().collect::<Vec<_>>(), ["www.a.example"]);
+    }
 
     #[test]
     fn only_plain_ids_of_the_panels_shape_pass() {

@@ -3,7 +3,6 @@
 use super::client::{api_base, Client};
 use super::{configured_target, API_TOKEN, API_URL, SPEC};
 use crate::config::Values;
-use crate::domain::HostName;
 use crate::error::ProviderError;
 use crate::http::HttpSettings;
 use crate::providers::{each_name, Action, Applied, Inventory, PanelOptions, Plan, Provider};
@@ -41,11 +40,10 @@ impl Provider for Enhance {
     fn inventory(&self) -> Result<Inventory, ProviderError> {
         let mut inventory = Inventory::default();
         for listed in self.client.list_domains()? {
-            let name = normalised(&listed.name);
             if listed.primary {
-                inventory.protected.insert(name.clone());
+                inventory.protect(&listed.name);
             }
-            inventory.names.insert(name, Some(listed.id));
+            inventory.insert(&listed.name, Some(listed.id));
         }
         Ok(inventory)
     }
@@ -67,10 +65,3 @@ impl Provider for Enhance {
         self.client.check_target()
     }
 }
-
-/// A panel's name as ops compares it: punycode, lower case, no trailing dot.
-fn normalised(name: &str) -> String {
-    let name = name.trim().trim_end_matches('.');
-    HostName::parse(name).map(|h| h.to_string()).unwrap_or_else(|_| name.to_lowercase())
-}
-

@@ -229,7 +229,7 @@ impl Client {
         Ok(entry
             .alias
             .split(',')
-            .map(|a| a.trim().trim_matches('.').to_ascii_lowercase())
+            .map(crate::providers::panel_name)
             .filter(|a| !a.is_empty())
             .collect())
     }

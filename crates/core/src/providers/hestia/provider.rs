@@ -151,9 +151,13 @@ impl Provider for Hestia {
     }
 
     fn inventory(&self) -> Result<Inventory, ProviderError> {
-        let aliases = self.client.list_aliases()?;
-        let protected = [self.client.web_domain.clone(), format!("www.{}", self.client.web_domain)].into_iter().collect();
-        Ok(Inventory { names: aliases.into_iter().map(|a| (a, None)).collect(), protected })
+        let mut inventory = Inventory::default();
+        for alias in self.client.list_aliases()? {
+            inventory.insert(&alias, None);
+        }
+        inventory.protect(&self.client.web_domain);
+        inventory.protect(&format!("www.{}", self.client.web_domain));
+        Ok(inventory)
     }
 
     /// Adds in chunks, then deletes one by one; only the job's last command

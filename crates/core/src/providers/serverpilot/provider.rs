@@ -181,9 +181,12 @@ impl ServerPilot {
 impl Provider for ServerPilot {
     fn inventory(&self) -> Result<Inventory, ProviderError> {
         let app = self.read_app()?;
-        let names = app.domains.iter().map(|d| (normalise(d), None)).filter(|(d, _)| !d.is_empty()).collect();
+        let mut inventory = Inventory::default();
+        for domain in &app.domains {
+            inventory.insert(domain, None);
+        }
         *self.last_app.lock().unwrap_or_else(|p| p.into_inner()) = Some(app);
-        Ok(Inventory { names, ..Inventory::default() })
+        Ok(inventory)
     }
 
     fn apply(&self, plan: &Plan, _inventory: &Inventory) -> Applied {
@@ -339,7 +342,7 @@ impl DomainList {
 }
 
 fn normalise(domain: &str) -> String {
-    domain.trim().trim_end_matches('.').to_ascii_lowercase()
+    crate::providers::panel_name(domain)
 }
 
 
