@@ -202,3 +202,26 @@ fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &
         None => not_found("Domain"),
     }
 }
+
+/// The Enhance emulator: `/api/servers/…` and `/api/orgs/…`.
+pub(crate) struct Enhance;
+
+impl crate::emulator::Emulator for Enhance {
+    fn panel(&self) -> crate::Panel {
+        crate::Panel::Enhance
+    }
+
+    fn serves(&self, path: &str) -> bool {
+        crate::emulator::under(path, "/api/servers") || crate::emulator::under(path, "/api/orgs")
+    }
+
+    fn handle(&self, state: &mut crate::State, req: &HttpRequest) -> crate::emulator::Handled {
+        let answer = crate::Answer::Respond(handle(&mut state.enhance, req));
+        let auth = if req.header("authorization").is_some() { "bearer" } else { "none" };
+        crate::emulator::Handled { answer, detail: crate::body_detail(req, auth) }
+    }
+
+    fn unhandled_detail(&self, req: &HttpRequest) -> String {
+        crate::body_detail(req, &crate::auth_scheme(req))
+    }
+}
