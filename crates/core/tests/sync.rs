@@ -9,30 +9,15 @@ const SERVER: &str = "00000000-0000-4000-8000-000000000001";
 const APP: &str = "nlcN0TwdZAyNEgdp";
 
 fn hestia(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_HESTIA_API_URL", sb.url()),
-        ("WU_HESTIA_API_USER", "admin".into()),
-        ("WU_HESTIA_API_PASSWORD", "sandbox-admin-password".into()),
-        ("WU_HESTIA_ACCOUNT", "admin".into()),
-        ("WU_HESTIA_WEB_DOMAIN", "network.example".into()),
-    ]
+    sb.constants(Panel::Hestia)
 }
 
 fn enhance(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_ENHANCE_API_TOKEN", "sandbox-enhance-token".into()),
-        ("WU_ENHANCE_API_URL", format!("{}/api", sb.url())),
-        ("WU_ENHANCE_SERVER_ID", SERVER.into()),
-    ]
+    sb.constants(Panel::Enhance)
 }
 
 fn serverpilot(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_SERVER_PILOT_CLIENT_ID", "cid_sandbox".into()),
-        ("WU_SERVER_PILOT_API_KEY", "sandbox-serverpilot-key".into()),
-        ("WU_SERVER_PILOT_APP_ID", APP.into()),
-        ("WU_SERVER_PILOT_API_URL", format!("{}/v1", sb.url())),
-    ]
+    sb.constants(Panel::ServerPilot)
 }
 
 fn config(parts: &[Vec<(&'static str, String)>]) -> MapSource {
@@ -53,6 +38,18 @@ fn never() -> SyncOptions {
 
 fn hestia_commands(sb: &Sandbox) -> Vec<String> {
     sb.requests_to(Panel::Hestia).iter().map(|r| r.form_value("cmd").unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn the_sandbox_emulates_every_registered_panel_and_its_constants_connect() {
+    let sb = Sandbox::start();
+    let emulated: Vec<&str> = Sandbox::panels().into_iter().map(Panel::name).collect();
+    let registered: Vec<&str> = wu_native_core::providers::REGISTRY.iter().map(|s| s.id).collect();
+    assert_eq!(emulated, registered);
+    for panel in Sandbox::panels() {
+        let result = ops::test_connection(panel.name(), &config(&[sb.constants(panel)])).expect("configured");
+        assert!(result.ok, "{}: {:?}", panel.name(), result.error);
+    }
 }
 
 #[test]

@@ -34,6 +34,10 @@ pub(crate) trait Emulator: Sync {
         Vec::new()
     }
 
+    /// The settings (`WU_*` constants) a client needs to reach this panel's
+    /// first seeded target in `state`, the sandbox being at `url`.
+    fn constants(&self, state: &State, url: &str) -> Vec<(&'static str, String)>;
+
     /// Whether a body that is not JSON counts as a form even without a
     /// form Content-Type (Hestia's API reads it so).
     fn bodies_are_forms(&self) -> bool {

@@ -224,4 +224,14 @@ impl crate::emulator::Emulator for Enhance {
     fn unhandled_detail(&self, req: &HttpRequest) -> String {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
+
+    /// Server mode, for the first token and the first server.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.enhance;
+        vec![
+            ("WU_ENHANCE_API_TOKEN", st.tokens.first().cloned().unwrap_or_default()),
+            ("WU_ENHANCE_API_URL", format!("{url}/api")),
+            ("WU_ENHANCE_SERVER_ID", st.servers.keys().next().cloned().unwrap_or_default()),
+        ]
+    }
 }

@@ -541,6 +541,23 @@ impl crate::emulator::Emulator for Hestia {
     fn bodies_are_forms(&self) -> bool {
         true
     }
+
+    /// Legacy password mode, for the first user's first web domain.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.hestia;
+        let (account, domain) = st
+            .users
+            .iter()
+            .find_map(|(user, u)| u.web_domains.keys().next().map(|d| (user.clone(), d.clone())))
+            .unwrap_or_default();
+        vec![
+            ("WU_HESTIA_API_URL", url.to_string()),
+            ("WU_HESTIA_API_USER", st.admin_user.clone()),
+            ("WU_HESTIA_API_PASSWORD", st.admin_password.clone()),
+            ("WU_HESTIA_ACCOUNT", account),
+            ("WU_HESTIA_WEB_DOMAIN", domain),
+        ]
+    }
 }
 
 /// The form fields that carry credentials.

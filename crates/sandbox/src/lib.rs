@@ -427,6 +427,18 @@ impl Sandbox {
     }
 
     /// Recorded requests to one panel.
+    /// Every emulated panel, in the order routes are tried.
+    pub fn panels() -> Vec<Panel> {
+        emulator::EMULATORS.iter().map(|e| e.panel()).collect()
+    }
+
+    /// The settings (`WU_*` constants) that point a client at `panel`'s
+    /// first target in the current state: one source for tests, instead of
+    /// credentials copied into each.
+    pub fn constants(&self, panel: Panel) -> Vec<(&'static str, String)> {
+        emulator::of(panel).constants(&lock(&self.shared.state), &self.url())
+    }
+
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
         self.requests().into_iter().filter(|r| r.panel == panel).collect()
     }

@@ -160,6 +160,17 @@ impl crate::emulator::Emulator for ServerPilot {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
 
+    /// The account's credentials and its first app.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.serverpilot;
+        vec![
+            ("WU_SERVER_PILOT_CLIENT_ID", st.client_id.clone()),
+            ("WU_SERVER_PILOT_API_KEY", st.api_key.clone()),
+            ("WU_SERVER_PILOT_APP_ID", st.apps.keys().next().cloned().unwrap_or_default()),
+            ("WU_SERVER_PILOT_API_URL", format!("{url}/v1")),
+        ]
+    }
+
     fn secrets(&self, req: &HttpRequest, _form: Option<&std::collections::BTreeMap<String, String>>) -> Vec<String> {
         match basic_credentials(req) {
             Some((user, pass)) => vec![format!("{user}:{pass}"), pass],
