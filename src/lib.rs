@@ -133,7 +133,6 @@ fn change(function: &str, operation: Operation, name: Vec<u8>, site_id: i64, opt
 
 // ---------------------------------------------------------------- options
 
-const OPTION_NAMES: &[&str] = &["providers", "www", "wait"];
 const SYNC_OPTION_NAMES: &[&str] = &["providers", "www", "prune", "keep", "dry_run", "concurrency"];
 
 /// The option table's entries, with keys as strings, rejecting unknown keys.
@@ -163,11 +162,19 @@ fn invalid_option(function: &str, message: String) -> PhpException {
 
 fn read_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult<Options> {
     let mut options = Options { www: default_www_rule(), ..Options::default() };
-    for (key, value) in option_entries(function, table, OPTION_NAMES)? {
+    let known = ops::option_names();
+    for (key, value) in option_entries(function, table, &known)? {
         match key.as_str() {
             "providers" => options.providers = Some(provider_list(function, value)?),
             "www" => options.www = www_option(function, value)?,
-            _ => options.wait = Some(int_option(function, "wait", value, 0, 600)? as u64),
+            name => {
+                // `option_entries` let only known names through, and every
+                // name but the common ones is some panel's.
+                let Some((_, option)) = providers::find_option(name) else {
+                    return Err(invalid_option(function, format!("unknown option '{name}'; known options: {}", known.join(", "))));
+                };
+                options.panel.set(option.name, int_option(function, option.name, value, option.min, option.max)?);
+            }
         }
     }
     Ok(options)
@@ -182,10 +189,11 @@ fn read_sync_options(function: &str, table: Option<&ZendHashTable>) -> PhpResult
             "prune" => options.prune = bool_option(function, "prune", value)?,
             "dry_run" => options.dry_run = bool_option(function, "dry_run", value)?,
             "keep" => options.keep = string_list(function, "keep", value)?,
-            _ => {
+            "concurrency" => {
                 let max = ops::MAX_SYNC_CONCURRENCY as i64;
                 options.concurrency = int_option(function, "concurrency", value, 1, max)? as usize;
             }
+            other => return Err(invalid_option(function, format!("unknown option '{other}'; known options: {}", SYNC_OPTION_NAMES.join(", ")))),
         }
     }
     Ok(options)

@@ -6,7 +6,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use wu_native_core::config::{parse_yes_no, Values, COMMON_SETTINGS};
-use wu_native_core::ops::Options;
 use wu_native_core::{providers, MapSource};
 
 fn check_message(message: &str) {
@@ -32,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
         }
         if read.is_complete() {
             let _ = (spec.mode)(&read);
-            if let Err(e) = (spec.build)(&read, &Options::default()) {
+            if let Err(e) = (spec.build)(&read, &Default::default()) {
                 check_message(&e.message);
             }
         }

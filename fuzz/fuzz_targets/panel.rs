@@ -78,7 +78,7 @@ pub fn run(panel: Panel, data: &[u8]) {
     let options = Options {
         providers: Some(vec![id.to_string()]),
         www: if choice & 0x04 != 0 { WwwRule::Always } else { WwwRule::Never },
-        wait: None,
+        ..Options::default()
     };
     match choice & 0x03 {
         0 => {

@@ -7,26 +7,33 @@ namespace WuNative;
 /**
  * Ultimate Multisite's own handlers on the domain hooks, found by the class
  * of the object in the callback, so that a panel is never called twice.
+ * Each panel names its handler classes in the extension
+ * (wu_native_providers()'s plugin_handlers).
  */
 final class PluginHandlers
 {
     public const HOOKS = ['wu_add_domain', 'wu_remove_domain', 'wu_add_subdomain', 'wu_remove_subdomain'];
 
-    /** Handler classes per provider: up to 2.4, then 2.5 and later. */
-    public const CLASSES = [
-        'hestia' => [
-            'WP_Ultimo\Integrations\Host_Providers\Hestia_Host_Provider',
-            'WP_Ultimo\Integrations\Providers\Hestia\Hestia_Domain_Mapping',
-        ],
-        'enhance' => [
-            'WP_Ultimo\Integrations\Host_Providers\Enhance_Host_Provider',
-            'WP_Ultimo\Integrations\Providers\Enhance\Enhance_Domain_Mapping',
-        ],
-        'serverpilot' => [
-            'WP_Ultimo\Integrations\Host_Providers\ServerPilot_Host_Provider',
-            'WP_Ultimo\Integrations\Providers\ServerPilot\ServerPilot_Domain_Mapping',
-        ],
-    ];
+    /**
+     * The plugin's handler classes of $providers (up to 2.4, then 2.5 and
+     * later), as each panel declares them in the extension.
+     *
+     * @param list<string> $providers
+     * @return list<string>
+     */
+    public static function classes(array $providers): array
+    {
+        if (!function_exists('wu_native_providers')) {
+            return [];
+        }
+        $classes = [];
+        foreach (wu_native_providers() as $provider) {
+            if (in_array($provider['id'], $providers, true)) {
+                $classes = array_merge($classes, $provider['plugin_handlers']);
+            }
+        }
+        return $classes;
+    }
 
     /**
      * Removes the handlers of $providers from $hooks.
@@ -38,10 +45,7 @@ final class PluginHandlers
     public static function detach(array $providers, array $hooks = self::HOOKS): int
     {
         global $wp_filter;
-        $classes = [];
-        foreach ($providers as $provider) {
-            $classes = array_merge($classes, self::CLASSES[$provider] ?? []);
-        }
+        $classes = self::classes($providers);
         $removed = 0;
         foreach ($hooks as $hook) {
             if (!isset($wp_filter[$hook]) || $classes === []) {

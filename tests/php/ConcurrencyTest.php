@@ -142,9 +142,9 @@ final class ConcurrencyTest extends TestCase
 
     public function test_each_configured_provider_names_its_target_with_a_short_stable_lock_key(): void
     {
-        $constants = $this->hestia() + $this->enhance() + $this->serverpilot();
+        $constants = $this->everyPanel();
         $keys = $this->call($constants, 'return array_column(wu_native_providers(), "lock_key", "id");');
-        $this->assertSame(['hestia', 'enhance', 'serverpilot'], array_keys($keys));
+        $this->assertSame(self::panelIds(), array_keys($keys));
         foreach ($keys as $id => $key) {
             $this->assertMatchesRegularExpression("/^$id:[0-9a-f]{16}\$/", $key);
         }

@@ -5,7 +5,7 @@ namespace WuNative\Tests;
 
 use WuNative\Tests\Support\TestCase;
 
-/** The PHP surface of design.md: names, parameters, classes, module info. */
+/** The PHP surface: names, parameters, classes, module info. */
 final class ExtensionTest extends TestCase
 {
     public function test_the_functions_of_the_contract_exist_with_their_parameters(): void
@@ -66,7 +66,14 @@ final class ExtensionTest extends TestCase
         $providers = $this->call([], 'return wu_native_providers();');
         $hestia = $providers[0];
         $this->assertSame('hestia', $hestia['id']);
-        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional'], array_keys($hestia));
+        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'plugin_handlers'], array_keys($hestia));
+        $this->assertSame(
+            ['WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider', 'WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping'],
+            $hestia['plugin_handlers'],
+        );
+        foreach ($providers as $provider) {
+            $this->assertCount(2, $provider['plugin_handlers'], $provider['id'] . ': the 2.4 and the 2.5 class');
+        }
         $this->assertFalse($hestia['configured']);
         $this->assertSame(
             ['WU_HESTIA_API_URL', 'WU_HESTIA_API_USER', 'WU_HESTIA_API_PASSWORD', 'WU_HESTIA_API_HASH', 'WU_HESTIA_ACCOUNT', 'WU_HESTIA_WEB_DOMAIN'],
@@ -100,6 +107,9 @@ final class ExtensionTest extends TestCase
             'wu_native_add_domain("a.example", 2, ["www" => "sometimes"]);' => "'www'",
             'wu_native_add_domain("a.example", 2, ["wwww" => "never"]);' => "'wwww'",
             'wu_native_add_domain("a.example", 2, ["wait" => -1]);' => "'wait'",
+            'wu_native_add_domain("a.example", 2, ["wait" => 601]);' => "between 0 and 600",
+            'wu_native_add_domain("a.example", 2, ["wiat" => 5]);' => "known options: providers, www, wait",
+            'wu_native_sync(["a.example"], ["wait" => 5]);' => "'wait'",
         ] as $code => $named) {
             $run = $this->runPhp($this->hestia(), $code);
             $this->assertSame('ValueError', $run['exception']['class'] ?? null, $code);

@@ -88,7 +88,7 @@ final class ForkTest extends TestCase
 
     public function test_a_forked_child_adds_and_removes_and_the_parent_carries_on(): void
     {
-        $run = $this->forkScenario(1, $this->hestia() + $this->enhance() + $this->serverpilot());
+        $run = $this->forkScenario(1, $this->everyPanel());
         $this->assertNull($run['exception'], json_encode($run['exception']));
         $this->assertSame(0, $run['exit'], $run['stderr']);
         $this->assertSame(

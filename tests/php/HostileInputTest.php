@@ -38,7 +38,7 @@ final class HostileInputTest extends TestCase
     public function test_every_hostile_name_is_refused_by_every_function_and_nothing_reaches_a_panel(): void
     {
         // Every provider is configured, so a name let through would be sent somewhere.
-        $constants = $this->hestia() + $this->enhance() + $this->serverpilot();
+        $constants = $this->everyPanel();
         $functions = var_export(self::CHANGE_FUNCTIONS, true);
         $file = var_export(self::data('bad-hostnames.jsonl'), true);
         $run = $this->runPhp($constants, self::corpusReader() . <<<PHP
@@ -175,7 +175,7 @@ final class HostileInputTest extends TestCase
     #[\PHPUnit\Framework\Attributes\DataProvider('panelFaults')]
     public function test_a_panel_answering_badly_gives_an_error_result_for_every_provider_and_operation(array $fault, string $kind): void
     {
-        $constants = $this->hestia() + $this->enhance() + $this->serverpilot();
+        $constants = $this->everyPanel();
         $control = var_export($this->sandbox->url . '/__sandbox/fault', true);
         $faultJson = var_export(json_encode($fault), true);
         $run = $this->runPhp($constants, <<<PHP
@@ -184,7 +184,7 @@ final class HostileInputTest extends TestCase
                 file_get_contents($control, false, stream_context_create(['http' => ['method' => \$method, 'content' => \$body, 'header' => "Content-Type: application/json\\r\\n"]]));
             };
             \$seen = [];
-            foreach (['hestia', 'enhance', 'serverpilot'] as \$provider) {
+            foreach (array_column(wu_native_providers(), 'id') as \$provider) {
                 \$only = ['providers' => [\$provider], 'www' => 'never'];
                 \$operations = [
                     'add' => fn () => wu_native_add_domain('customer.example', 2, \$only)['results'][0],

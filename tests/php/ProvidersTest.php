@@ -96,10 +96,10 @@ final class ProvidersTest extends TestCase
 
     public function test_every_configured_provider_acts_in_registry_order(): void
     {
-        $constants = $this->hestia() + $this->enhance(false) + $this->serverpilot();
+        $constants = $this->everyPanel();
         $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["www" => "never"]);');
         $this->assertTrue($result['ok']);
-        $this->assertSame(['hestia', 'enhance', 'serverpilot'], array_column($result['results'], 'provider'));
+        $this->assertSame(self::panelIds(), array_column($result['results'], 'provider'));
         $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
         $this->assertContains('customer.example', $this->enhanceDomains(false));
     }

@@ -242,9 +242,9 @@ final class SecretsTest extends TestCase
     }
 
     /** Statements that run add, remove and test_connection against each provider. */
-    private static function everyOperation(array $providers = ['hestia', 'enhance', 'serverpilot']): string
+    private static function everyOperation(?array $providers = null): string
     {
-        $list = var_export($providers, true);
+        $list = var_export($providers ?? self::panelIds(), true);
         return <<<PHP
             foreach ($list as \$p) {
                 \$record("\$p add", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]]));
@@ -400,7 +400,7 @@ final class SecretsTest extends TestCase
     public function test_timeouts_and_unreachable_panels_leak_nothing(): void
     {
         $stall = <<<'PHP'
-            foreach (['hestia', 'enhance', 'serverpilot'] as $p) {
+            foreach (array_column(wu_native_providers(), 'id') as $p) {
                 $fault(['mode' => 'stall', 'delay_ms' => 1500], $p);
                 $record("$p add", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [$p]]));
                 $fault(null);
@@ -408,7 +408,7 @@ final class SecretsTest extends TestCase
             PHP;
         $this->assertSame(['timeout'], self::kinds($this->capture($this->accepted(['WU_NATIVE_TIMEOUT' => '0.3']), $stall)));
 
-        $tests = "foreach (['hestia', 'enhance', 'serverpilot'] as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); }";
+        $tests = "foreach (array_column(wu_native_providers(), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); }";
         $refused = array_merge($this->accepted(), [
             'WU_HESTIA_API_URL' => 'http://127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://127.0.0.1:1/api',
@@ -419,7 +419,7 @@ final class SecretsTest extends TestCase
 
     public function test_invalid_constant_values_leak_nothing(): void
     {
-        $tests = "foreach (['hestia', 'enhance', 'serverpilot'] as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); \$record(\"\$p add\", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]])); }";
+        $tests = "foreach (array_column(wu_native_providers(), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); \$record(\"\$p add\", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]])); }";
         $invalid = array_merge($this->accepted(), [
             'WU_HESTIA_RESTART' => 'maybe',
             'WU_ENHANCE_SERVER_ID' => 'not-a-uuid',

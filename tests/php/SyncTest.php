@@ -11,7 +11,8 @@ final class SyncTest extends TestCase
     public function test_a_sync_adds_what_is_missing_and_reports_counts_per_provider(): void
     {
         $result = $this->call($this->hestia(), 'return wu_native_sync(["a.example", "b.example"], ["www" => "never"]);');
-        $this->assertSame(['ok', 'operation', 'dry_run', 'prune', 'wanted', 'results'], array_keys($result));
+        $this->assertSame(['ok', 'operation', 'dry_run', 'prune', 'wanted', 'invalid', 'results'], array_keys($result));
+        $this->assertSame([], $result['invalid']);
         $this->assertTrue($result['ok']);
         $this->assertSame(2, $result['wanted']);
         $hestia = $result['results'][0];
@@ -43,10 +44,28 @@ final class SyncTest extends TestCase
         $this->assertSame(['www.network.example', 'kept.example'], $this->sandbox->hestiaAliases());
     }
 
+    public function test_invalid_names_are_listed_in_the_result_and_every_other_name_is_synced(): void
+    {
+        $result = $this->call(
+            $this->hestia(),
+            'return wu_native_sync(["a.example", "a.example,b.example", "has space.example", "ctl\x01.example", "b.example"], ["www" => "never"]);',
+        );
+        $this->assertSame(
+            [
+                ['name' => 'a.example,b.example', 'reason' => 'it contains a comma (only one name may be given)'],
+                ['name' => 'has space.example', 'reason' => 'it contains white space'],
+                ['name' => 'ctl\u{1}.example', 'reason' => 'it contains a control character'],
+            ],
+            $result['invalid'],
+        );
+        $this->assertTrue($result['ok']);
+        $this->assertSame(2, $result['wanted']);
+        $this->assertSame(['www.network.example', 'a.example', 'b.example'], $this->sandbox->hestiaAliases());
+    }
+
     public function test_caller_mistakes_raise_the_documented_exceptions_and_send_nothing(): void
     {
         $cases = [
-            'return wu_native_sync(["ok.example", "a.example,b.example"]);' => 'WuNative\\InvalidDomainException',
             'return wu_native_sync([42]);' => 'TypeError',
             'return wu_native_sync(["a.example"], ["prune" => "yes"]);' => 'TypeError',
             'return wu_native_sync(["a.example"], ["keep" => "x.example"]);' => 'TypeError',

@@ -7,7 +7,7 @@ use crate::config::{ConfigSource, Values};
 use crate::domain::{HostName, WwwRule};
 use crate::error::{CallerError, ProviderError};
 use crate::lock;
-use crate::providers::{self, Action, Applied, Change, Plan, Provider, ProviderSpec};
+use crate::providers::{self, Action, Applied, Change, PanelOptions, Plan, Provider, ProviderSpec};
 use crate::secret::Redactor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,14 +35,29 @@ pub struct Options {
     /// Provider ids to act on; `None` means every configured one.
     pub providers: Option<Vec<String>>,
     pub www: WwwRule,
-    /// ServerPilot: seconds to wait for the panel's action to finish.
-    pub wait: Option<u64>,
+    /// Options the panels declare (`ProviderSpec::options`), such as
+    /// ServerPilot's `wait`.
+    pub panel: PanelOptions,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { providers: None, www: WwwRule::Always, wait: None }
+        Options { providers: None, www: WwwRule::Always, panel: PanelOptions::default() }
     }
+}
+
+/// Options every change function takes; panels declare their own on top
+/// (`ProviderSpec::options`, such as ServerPilot's `wait`).
+pub const COMMON_OPTIONS: &[&str] = &["providers", "www"];
+
+/// The option names the change functions accept: the common ones, then
+/// every registered panel's, in registry order.
+pub fn option_names() -> Vec<&'static str> {
+    let mut names = COMMON_OPTIONS.to_vec();
+    for spec in providers::REGISTRY {
+        names.extend(spec.options.iter().map(|o| o.name));
+    }
+    names
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +98,8 @@ pub struct ProviderInfo {
     pub missing: Vec<String>,
     pub constants: Vec<String>,
     pub optional: Vec<String>,
+    /// Ultimate Multisite's classes that handle this panel on the domain hooks.
+    pub plugin_handlers: Vec<String>,
     /// The addressing mode the constants select, for providers with several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
@@ -112,8 +129,8 @@ pub fn run(
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
         let mut notes = warnings(values);
-        let applied = match (spec.build)(values, options) {
-            Err(e) => Applied::failure(e),
+        let applied = match (spec.build)(values, &options.panel) {
+            Err(e) => Applied::stopped(e),
             Ok(provider) => {
                 let mut applied = change(provider.as_ref(), spec, values, operation, &names, &mut notes);
                 provider.finish(&mut applied);
@@ -124,17 +141,14 @@ pub fn run(
             provider: spec.id.to_string(),
             ok: applied.error.is_none(),
             changes: applied.changes,
-            error: applied.error.map(|e| redacted(e, &redactor)),
-            warnings: notes.into_iter().map(|w| redactor.redact(&w)).collect(),
+            error: applied.error,
+            warnings: notes,
         });
     }
-    Ok(OperationResult {
-        ok: results.iter().all(|r| r.ok),
-        operation,
-        domain: host.to_string(),
-        site_id,
-        results,
-    })
+    Ok(redacted(
+        OperationResult { ok: results.iter().all(|r| r.ok), operation, domain: host.to_string(), site_id, results },
+        &redactor,
+    ))
 }
 
 /// Reads what the panel has, plans the difference, applies it, and reports
@@ -154,11 +168,11 @@ fn change(
     }
     let _lock = match exclusive(spec, values, notes) {
         Ok(lock) => lock,
-        Err(e) => return Applied::failure(e),
+        Err(e) => return Applied::stopped(e),
     };
     let inventory = match provider.inventory() {
         Ok(inventory) => inventory,
-        Err(e) => return Applied::failure(e),
+        Err(e) => return Applied::stopped(e),
     };
     let mut plan = Plan::default();
     for name in names {
@@ -221,12 +235,88 @@ fn warnings(values: &Values) -> Vec<String> {
     }
 }
 
-fn redacted(mut e: ProviderError, redactor: &Redactor) -> ProviderError {
-    e.message = redactor.redact(&e.message);
-    if let Some(crate::error::ProviderCode::Text(t)) = &mut e.provider_code {
-        *t = redactor.redact(t);
+/// A result with every text that can carry a panel's words or a setting's
+/// value (error messages and codes, messages, warnings) passed through the
+/// redactor of the settings read. Every operation returns its result
+/// through this one pass.
+fn redacted<T: Redact>(mut result: T, redactor: &Redactor) -> T {
+    result.redact(redactor);
+    result
+}
+
+/// What `redacted` walks: each result type redacts all its texts.
+trait Redact {
+    fn redact(&mut self, redactor: &Redactor);
+}
+
+impl Redact for String {
+    fn redact(&mut self, redactor: &Redactor) {
+        *self = redactor.redact(self);
     }
-    e
+}
+
+impl<T: Redact> Redact for Vec<T> {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.iter_mut().for_each(|item| item.redact(redactor));
+    }
+}
+
+impl<T: Redact> Redact for Option<T> {
+    fn redact(&mut self, redactor: &Redactor) {
+        if let Some(item) = self {
+            item.redact(redactor);
+        }
+    }
+}
+
+impl Redact for ProviderError {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.message.redact(redactor);
+        if let Some(crate::error::ProviderCode::Text(t)) = &mut self.provider_code {
+            t.redact(redactor);
+        }
+    }
+}
+
+impl Redact for ProviderResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for OperationResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.results.redact(redactor);
+    }
+}
+
+impl Redact for ConnectionResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.message.redact(redactor);
+        self.error.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for FailedName {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+    }
+}
+
+impl Redact for SyncProviderResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.error.redact(redactor);
+        self.failed.redact(redactor);
+        self.warnings.redact(redactor);
+    }
+}
+
+impl Redact for SyncResult {
+    fn redact(&mut self, redactor: &Redactor) {
+        self.results.redact(redactor);
+    }
 }
 
 /// The providers to act on, each with its settings read now.
@@ -298,8 +388,8 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
     }
     let mut redactor = Redactor::default();
     values.add_secrets_to(&mut redactor);
-    let outcome = (spec.build)(&values, &Options::default()).and_then(|p| p.test_connection());
-    Ok(match outcome {
+    let outcome = (spec.build)(&values, &PanelOptions::default()).and_then(|p| p.test_connection());
+    let result = match outcome {
         Ok(()) => ConnectionResult {
             provider: id.to_string(),
             ok: true,
@@ -308,10 +398,10 @@ pub fn test_connection(id: &str, source: &dyn ConfigSource) -> Result<Connection
             warnings: warnings(&values),
         },
         Err(e) => {
-            let e = redacted(e, &redactor);
             ConnectionResult { provider: id.to_string(), ok: false, message: e.message.clone(), error: Some(e), warnings: warnings(&values) }
         }
-    })
+    };
+    Ok(redacted(result, &redactor))
 }
 
 /// Every supported provider, whether it is configured, and what it reads.
@@ -327,6 +417,7 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
                 missing: values.missing.iter().map(|s| s.to_string()).collect(),
                 constants: spec.required_constants().into_iter().map(String::from).collect(),
                 optional: spec.optional_constants().into_iter().map(String::from).collect(),
+                plugin_handlers: spec.plugin_handlers.iter().map(|c| c.to_string()).collect(),
                 mode: if values.is_complete() { (spec.mode)(&values).map(String::from) } else { None },
                 lock_key: if values.is_complete() { spec.lock_key(&values).map(|k| k.to_string()) } else { None },
             }
@@ -409,7 +500,20 @@ pub struct SyncResult {
     pub prune: bool,
     /// Names asked for, after the www rule and de-duplication.
     pub wanted: usize,
+    /// Entries of the list that are not valid host names, in the order
+    /// given: they were left out and every other name was synced. They do
+    /// not make `ok` false, which speaks of the panels.
+    pub invalid: Vec<InvalidName>,
     pub results: Vec<SyncProviderResult>,
+}
+
+/// An entry of a sync list that is not a host name, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidName {
+    /// The entry as shown in messages: control characters escaped, cut
+    /// after 80 characters (`domain::printable`).
+    pub name: String,
+    pub reason: String,
 }
 
 /// Makes each selected panel serve exactly `domains` (each expanded by the
@@ -417,7 +521,7 @@ pub struct SyncResult {
 /// removes what nobody wants but protected names. A failure on one provider
 /// does not stop the others.
 pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource) -> Result<SyncResult, CallerError> {
-    let wanted = wanted_names(domains, options.www)?;
+    let (wanted, invalid) = wanted_names(domains, options.www);
     let protected = Protected::read(&options.keep, source)?;
     let selected = select(options.providers.as_deref(), source)?;
     let concurrency = options.concurrency.clamp(1, MAX_SYNC_CONCURRENCY);
@@ -425,9 +529,8 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
     let mut results = Vec::with_capacity(selected.len());
     for (spec, values) in &selected {
         values.add_secrets_to(&mut redactor);
-        let call = Options { providers: None, www: options.www, wait: None };
         let mut notes = warnings(values);
-        let mut result = match (spec.build)(values, &call) {
+        let mut result = match (spec.build)(values, &PanelOptions::default()) {
             Err(e) => SyncProviderResult::failed(spec.id, e),
             Ok(provider) => {
                 // A dry run writes nothing, so it takes no turn.
@@ -438,30 +541,27 @@ pub fn sync(domains: &[String], options: &SyncOptions, source: &dyn ConfigSource
                 }
             }
         };
-        result.warnings = notes.into_iter().map(|w| redactor.redact(&w)).collect();
-        result.error = result.error.map(|e| redacted(e, &redactor));
-        for failed in &mut result.failed {
-            failed.error = redacted(failed.error.clone(), &redactor);
-        }
+        result.warnings = notes;
         result.ok = result.error.is_none() && result.failed.is_empty();
         results.push(result);
     }
-    Ok(SyncResult {
+    Ok(redacted(SyncResult {
         ok: results.iter().all(|r| r.ok),
         operation: "sync",
         dry_run: options.dry_run,
         prune: options.prune,
         wanted: wanted.len(),
+        invalid,
         results,
-    })
+    }, &redactor))
 }
 
-/// Every name valid, expanded and de-duplicated, in the order given. One
-/// bad name stops the job before anything is sent, naming the bad ones.
-fn wanted_names(domains: &[String], www: WwwRule) -> Result<Vec<HostName>, CallerError> {
+/// The valid names, expanded and de-duplicated, in the order given; and
+/// the entries that are not host names, each once, with the reason.
+fn wanted_names(domains: &[String], www: WwwRule) -> (Vec<HostName>, Vec<InvalidName>) {
     let mut wanted = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut invalid = Vec::new();
+    let mut invalid: Vec<InvalidName> = Vec::new();
     for raw in domains {
         match HostName::parse(raw) {
             Ok(host) => {
@@ -471,18 +571,14 @@ fn wanted_names(domains: &[String], www: WwwRule) -> Result<Vec<HostName>, Calle
                     }
                 }
             }
-            Err(e) => invalid.push(e),
+            Err(e) => {
+                if !invalid.iter().any(|i| i.name == e.input) {
+                    invalid.push(InvalidName { name: e.input, reason: e.reason });
+                }
+            }
         }
     }
-    match invalid.len() {
-        0 => Ok(wanted),
-        1 => Err(CallerError::InvalidDomain(invalid.remove(0))),
-        n => {
-            let mut first = invalid.remove(0);
-            first.reason = format!("{} (and {} more invalid names, e.g. '{}')", first.reason, n - 1, invalid[0].input);
-            Err(CallerError::InvalidDomain(first))
-        }
-    }
+    (wanted, invalid)
 }
 
 /// Names a reconcile never removes besides the panel's own base names.
@@ -590,5 +686,58 @@ impl SyncProviderResult {
 
     fn failed(id: &str, error: ProviderError) -> Self {
         SyncProviderResult { ok: false, error: Some(error), ..SyncProviderResult::new(id) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_pass_redacts_every_text_of_every_result() {
+        const SECRET: &str = "a-secret-value-42";
+        let mut redactor = Redactor::default();
+        redactor.add_text(SECRET);
+        let said = || format!("the panel said {SECRET}");
+        let error = || {
+            let mut e = ProviderError::new(crate::error::ErrorKind::Api, said());
+            e.provider_code = Some(crate::error::ProviderCode::Text(said()));
+            e
+        };
+        let change = ProviderResult { provider: "p".into(), ok: false, changes: vec![], error: Some(error()), warnings: vec![said()] };
+        let operation = OperationResult { ok: false, operation: Operation::AddDomain, domain: "a.example".into(), site_id: 1, results: vec![change] };
+        let connection = ConnectionResult { provider: "p".into(), ok: false, message: said(), error: Some(error()), warnings: vec![said()] };
+        let mut provider = SyncProviderResult::failed("p", error());
+        provider.failed = vec![FailedName { name: "a.example".into(), error: error() }];
+        provider.warnings = vec![said()];
+        let sync = SyncResult { ok: false, operation: "sync", dry_run: false, prune: false, wanted: 1, invalid: vec![], results: vec![provider] };
+        let shown = [
+            serde_json::to_string(&redacted(operation, &redactor)).unwrap(),
+            serde_json::to_string(&redacted(connection, &redactor)).unwrap(),
+            serde_json::to_string(&redacted(sync, &redactor)).unwrap(),
+        ];
+        for json in shown {
+            assert!(!json.contains(SECRET), "{json}");
+            assert!(json.contains("the panel said ***"), "{json}");
+        }
+    }
+
+    #[test]
+    fn every_option_name_belongs_to_one_owner_only() {
+        let names = option_names();
+        let mut seen = std::collections::HashSet::new();
+        for name in &names {
+            assert!(seen.insert(*name), "option '{name}' is declared twice (common options: {COMMON_OPTIONS:?})");
+        }
+        assert!(names.contains(&"wait"), "ServerPilot declares wait: {names:?}");
+    }
+
+    #[test]
+    fn a_panel_option_is_found_with_the_panel_that_declares_it() {
+        let (spec, option) = providers::find_option("wait").expect("wait is declared");
+        assert_eq!(spec.id, "serverpilot");
+        assert_eq!((option.min, option.max), (0, 600));
+        assert!(providers::find_option("providers").is_none(), "common options are no panel's");
+        assert!(providers::find_option("wwait").is_none());
     }
 }

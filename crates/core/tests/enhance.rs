@@ -84,7 +84,7 @@ fn sent(sb: &Sandbox) -> Vec<(String, String)> {
 
 fn provider(config: &MapSource) -> Box<dyn Provider> {
     let values = Values::read(enhance::SPEC.settings, config);
-    (enhance::SPEC.build)(&values, &Options::default()).unwrap_or_else(|e| panic!("builds: {e}"))
+    (enhance::SPEC.build)(&values, &Default::default()).unwrap_or_else(|e| panic!("builds: {e}"))
 }
 
 fn host(name: &str) -> HostName {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use wu_native_core::config::Values;
 use wu_native_core::ops::{self, Operation, OperationResult, Options};
-use wu_native_core::providers::{serverpilot, Action, Applied, Plan, Provider};
+use wu_native_core::providers::{serverpilot, Action, Applied, PanelOptions, Plan, Provider};
 use wu_native_core::{ErrorKind, HostName, MapSource, WwwRule};
 use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
 
@@ -35,7 +35,7 @@ fn run(op: Operation, name: &str, config: &MapSource) -> OperationResult {
 }
 
 fn waiting(seconds: u64) -> Options {
-    Options { wait: Some(seconds), ..Options::default() }
+    Options { panel: PanelOptions::default().with(serverpilot::WAIT, seconds as i64), ..Options::default() }
 }
 
 fn actions(result: &OperationResult) -> Vec<(String, Action)> {
@@ -62,7 +62,7 @@ fn set_app(sb: &Sandbox, f: impl FnOnce(&mut wu_sandbox::state::SpApp)) {
 /// A provider driven step by step, to fault a request after the first read.
 fn provider(config: &MapSource, options: &Options) -> Box<dyn Provider> {
     let values = Values::read(serverpilot::SPEC.settings, config);
-    (serverpilot::SPEC.build)(&values, options).unwrap_or_else(|e| panic!("build: {e}"))
+    (serverpilot::SPEC.build)(&values, &options.panel).unwrap_or_else(|e| panic!("build: {e}"))
 }
 
 fn host(name: &str) -> HostName {

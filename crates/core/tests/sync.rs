@@ -2,37 +2,22 @@
 //! names, the fewest panel commands, and providers failing independently.
 
 use wu_native_core::ops::{self, SyncOptions, SyncResult};
-use wu_native_core::{CallerError, ErrorKind, MapSource, WwwRule};
+use wu_native_core::{ErrorKind, MapSource, WwwRule};
 use wu_sandbox::{Fault, Panel, Sandbox};
 
 const SERVER: &str = "00000000-0000-4000-8000-000000000001";
 const APP: &str = "nlcN0TwdZAyNEgdp";
 
 fn hestia(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_HESTIA_API_URL", sb.url()),
-        ("WU_HESTIA_API_USER", "admin".into()),
-        ("WU_HESTIA_API_PASSWORD", "sandbox-admin-password".into()),
-        ("WU_HESTIA_ACCOUNT", "admin".into()),
-        ("WU_HESTIA_WEB_DOMAIN", "network.example".into()),
-    ]
+    sb.constants(Panel::Hestia)
 }
 
 fn enhance(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_ENHANCE_API_TOKEN", "sandbox-enhance-token".into()),
-        ("WU_ENHANCE_API_URL", format!("{}/api", sb.url())),
-        ("WU_ENHANCE_SERVER_ID", SERVER.into()),
-    ]
+    sb.constants(Panel::Enhance)
 }
 
 fn serverpilot(sb: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("WU_SERVER_PILOT_CLIENT_ID", "cid_sandbox".into()),
-        ("WU_SERVER_PILOT_API_KEY", "sandbox-serverpilot-key".into()),
-        ("WU_SERVER_PILOT_APP_ID", APP.into()),
-        ("WU_SERVER_PILOT_API_URL", format!("{}/v1", sb.url())),
-    ]
+    sb.constants(Panel::ServerPilot)
 }
 
 fn config(parts: &[Vec<(&'static str, String)>]) -> MapSource {
@@ -53,6 +38,18 @@ fn never() -> SyncOptions {
 
 fn hestia_commands(sb: &Sandbox) -> Vec<String> {
     sb.requests_to(Panel::Hestia).iter().map(|r| r.form_value("cmd").unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn the_sandbox_emulates_every_registered_panel_and_its_constants_connect() {
+    let sb = Sandbox::start();
+    let emulated: Vec<&str> = Sandbox::panels().into_iter().map(Panel::name).collect();
+    let registered: Vec<&str> = wu_native_core::providers::REGISTRY.iter().map(|s| s.id).collect();
+    assert_eq!(emulated, registered);
+    for panel in Sandbox::panels() {
+        let result = ops::test_connection(panel.name(), &config(&[sb.constants(panel)])).expect("configured");
+        assert!(result.ok, "{}: {:?}", panel.name(), result.error);
+    }
 }
 
 #[test]
@@ -208,15 +205,27 @@ fn a_name_another_web_domain_holds_fails_alone_and_the_rest_apply() {
 }
 
 #[test]
-fn invalid_names_stop_the_job_before_anything_is_sent() {
+fn invalid_names_are_reported_as_data_while_every_valid_name_is_synced() {
     let sb = Sandbox::start();
     let mut domains = names(3);
-    domains.push("bad,name.example".into());
+    domains.insert(1, "bad,name.example".into());
     domains.push("*.wild.example".into());
-    let err = ops::sync(&domains, &SyncOptions::default(), &config(&[hestia(&sb)])).unwrap_err();
-    let CallerError::InvalidDomain(e) = err else { panic!("{err:?}") };
-    assert!(e.reason.contains("1 more"), "{}", e.reason);
-    assert!(sb.requests().is_empty());
+    domains.push("bad,name.example".into());
+    domains.push(format!("ctl\u{1}{}.example", "a".repeat(90)));
+    let result = sync(&domains, never(), &config(&[hestia(&sb)]));
+    let invalid: Vec<(&str, &str)> = result.invalid.iter().map(|i| (i.name.as_str(), i.reason.as_str())).collect();
+    assert_eq!(invalid.len(), 3, "each bad entry once, in order: {invalid:?}");
+    assert_eq!(invalid[0].0, "bad,name.example");
+    assert!(invalid[0].1.contains("comma"), "{}", invalid[0].1);
+    assert_eq!(invalid[1].0, "*.wild.example");
+    assert!(invalid[2].0.starts_with("ctl\\u{1}a") && invalid[2].0.ends_with('…'), "shown escaped and cut: {}", invalid[2].0);
+    assert!(result.ok, "invalid entries do not fail the panels: {:?}", result.results[0]);
+    assert_eq!(result.wanted, 3);
+    let aliases = sb.hestia_aliases("admin", "network.example");
+    for name in names(3) {
+        assert!(aliases.contains(&name), "{name} synced: {aliases:?}");
+    }
+    assert!(!aliases.iter().any(|a| a.contains(',') || a.contains('*')), "{aliases:?}");
 }
 
 #[test]

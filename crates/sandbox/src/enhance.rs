@@ -202,3 +202,36 @@ fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &
         None => not_found("Domain"),
     }
 }
+
+/// The Enhance emulator: `/api/servers/…` and `/api/orgs/…`.
+pub(crate) struct Enhance;
+
+impl crate::emulator::Emulator for Enhance {
+    fn panel(&self) -> crate::Panel {
+        crate::Panel::Enhance
+    }
+
+    fn serves(&self, path: &str) -> bool {
+        crate::emulator::under(path, "/api/servers") || crate::emulator::under(path, "/api/orgs")
+    }
+
+    fn handle(&self, state: &mut crate::State, req: &HttpRequest) -> crate::emulator::Handled {
+        let answer = crate::Answer::Respond(handle(&mut state.enhance, req));
+        let auth = if req.header("authorization").is_some() { "bearer" } else { "none" };
+        crate::emulator::Handled { answer, detail: crate::body_detail(req, auth) }
+    }
+
+    fn unhandled_detail(&self, req: &HttpRequest) -> String {
+        crate::body_detail(req, &crate::auth_scheme(req))
+    }
+
+    /// Server mode, for the first token and the first server.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.enhance;
+        vec![
+            ("WU_ENHANCE_API_TOKEN", st.tokens.first().cloned().unwrap_or_default()),
+            ("WU_ENHANCE_API_URL", format!("{url}/api")),
+            ("WU_ENHANCE_SERVER_ID", st.servers.keys().next().cloned().unwrap_or_default()),
+        ]
+    }
+}

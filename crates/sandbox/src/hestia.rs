@@ -1,5 +1,5 @@
 //! HestiaCP's `/api/` endpoint: auth modes, exit-code answers and the three
-//! web-alias commands, as described in shared/provider-apis.md.
+//! web-alias commands, answered as the panel answers them (status, `Hestia-Exit-Code` header, body).
 
 use crate::http::{HttpRequest, HttpResponse};
 use crate::state::{HestiaState, WebDomain};
@@ -499,4 +499,78 @@ mod tests {
         assert!(parse_params(b"cmd=x").is_none());
         assert!(parse_params(b"[1,2]").is_none());
     }
+}
+
+/// The Hestia emulator: `/api/` (and `/api/index.php`).
+pub(crate) struct Hestia;
+
+impl crate::emulator::Emulator for Hestia {
+    fn panel(&self) -> crate::Panel {
+        crate::Panel::Hestia
+    }
+
+    fn serves(&self, path: &str) -> bool {
+        matches!(path, "/api" | "/api/" | "/api/index.php")
+    }
+
+    fn handle(&self, state: &mut crate::State, req: &HttpRequest) -> crate::emulator::Handled {
+        let out = handle(&mut state.hestia, req);
+        let detail = detail(&out.params, Some(out.auth));
+        let answer = match out.answer {
+            Answer::Respond(r) => crate::Answer::Respond(r),
+            Answer::Close => crate::Answer::Close,
+        };
+        crate::emulator::Handled { answer, detail }
+    }
+
+    fn unhandled_detail(&self, req: &HttpRequest) -> String {
+        detail(&parse_params(&req.body).unwrap_or_default(), None)
+    }
+
+    fn secrets(&self, _req: &HttpRequest, form: Option<&std::collections::BTreeMap<String, String>>) -> Vec<String> {
+        let mut out = Vec::new();
+        for k in SECRET_FIELDS {
+            if let Some(v) = form.and_then(|f| f.get(k)) {
+                out.push(v.clone());
+                out.extend(v.split(':').map(str::to_string));
+            }
+        }
+        out
+    }
+
+    fn bodies_are_forms(&self) -> bool {
+        true
+    }
+
+    /// Legacy password mode, for the first user's first web domain.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.hestia;
+        let (account, domain) = st
+            .users
+            .iter()
+            .find_map(|(user, u)| u.web_domains.keys().next().map(|d| (user.clone(), d.clone())))
+            .unwrap_or_default();
+        vec![
+            ("WU_HESTIA_API_URL", url.to_string()),
+            ("WU_HESTIA_API_USER", st.admin_user.clone()),
+            ("WU_HESTIA_API_PASSWORD", st.admin_password.clone()),
+            ("WU_HESTIA_ACCOUNT", account),
+            ("WU_HESTIA_WEB_DOMAIN", domain),
+        ]
+    }
+}
+
+/// The form fields that carry credentials.
+pub(crate) const SECRET_FIELDS: [&str; 4] = ["password", "hash", "secret_key", "access_key"];
+
+/// Hestia fields in the order sent, secret values masked.
+fn detail(params: &[(String, String)], auth: Option<Auth>) -> String {
+    let mut parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| if SECRET_FIELDS.contains(&k.as_str()) { format!("{k}=***") } else { format!("{k}={}", crate::one_line(v, 120)) })
+        .collect();
+    if let Some(a) = auth {
+        parts.push(format!("auth={}", a.label()));
+    }
+    parts.join(" ")
 }

@@ -4,6 +4,7 @@
 //! the `wu-sandbox` binary and steer it through `/__sandbox/…`.
 
 pub mod echo;
+mod emulator;
 pub mod enhance;
 pub mod hestia;
 pub mod http;
@@ -426,6 +427,18 @@ impl Sandbox {
     }
 
     /// Recorded requests to one panel.
+    /// Every emulated panel, in the order routes are tried.
+    pub fn panels() -> Vec<Panel> {
+        emulator::EMULATORS.iter().map(|e| e.panel()).collect()
+    }
+
+    /// The settings (`WU_*` constants) that point a client at `panel`'s
+    /// first target in the current state: one source for tests, instead of
+    /// credentials copied into each.
+    pub fn constants(&self, panel: Panel) -> Vec<(&'static str, String)> {
+        emulator::of(panel).constants(&lock(&self.shared.state), &self.url())
+    }
+
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
         self.requests().into_iter().filter(|r| r.panel == panel).collect()
     }
@@ -618,14 +631,9 @@ enum Route {
 }
 
 fn route(path: &str) -> Route {
-    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if matches!(path, "/api" | "/api/" | "/api/index.php") {
-        Route::Panel(Panel::Hestia)
-    } else if under("/api/servers") || under("/api/orgs") {
-        Route::Panel(Panel::Enhance)
-    } else if under("/v1") {
-        Route::Panel(Panel::ServerPilot)
-    } else if under("/__sandbox") {
+    if let Some(emulator) = emulator::EMULATORS.iter().find(|e| e.serves(path)) {
+        Route::Panel(emulator.panel())
+    } else if emulator::under(path, "/__sandbox") {
         Route::Control
     } else {
         Route::NotFound
@@ -633,7 +641,7 @@ fn route(path: &str) -> Route {
 }
 
 /// What to do with the connection.
-enum Answer {
+pub(crate) enum Answer {
     Respond(HttpResponse),
     Close,
     Stall(Duration),
@@ -763,61 +771,17 @@ fn answer<S: Transport>(shared: &Shared, stream: &mut S, req: &HttpRequest, keep
     keep
 }
 
-/// Log detail a handler leaves behind.
-struct Handled {
-    answer: Answer,
-    detail: String,
-}
-
-fn handle_panel(shared: &Shared, panel: Panel, req: &HttpRequest) -> Handled {
+fn handle_panel(shared: &Shared, panel: Panel, req: &HttpRequest) -> emulator::Handled {
     let mut st = lock(&shared.state);
-    match panel {
-        Panel::Hestia => {
-            let out = hestia::handle(&mut st.hestia, req);
-            let detail = hestia_detail(&out.params, Some(out.auth));
-            let answer = match out.answer {
-                hestia::Answer::Respond(r) => Answer::Respond(r),
-                hestia::Answer::Close => Answer::Close,
-            };
-            Handled { answer, detail }
-        }
-        Panel::Enhance => {
-            let resp = enhance::handle(&mut st.enhance, req);
-            let auth = if req.header("authorization").is_some() { "bearer" } else { "none" };
-            Handled { answer: Answer::Respond(resp), detail: body_detail(req, auth) }
-        }
-        Panel::ServerPilot => {
-            let resp = serverpilot::handle(&mut st.serverpilot, req);
-            let auth = if req.header("authorization").is_some() { "basic" } else { "none" };
-            Handled { answer: Answer::Respond(resp), detail: body_detail(req, auth) }
-        }
-    }
+    emulator::of(panel).handle(&mut st, req)
 }
 
-/// Hestia fields in the order sent, secret values masked.
-fn hestia_detail(params: &[(String, String)], auth: Option<hestia::Auth>) -> String {
-    let mut parts: Vec<String> = params
-        .iter()
-        .map(|(k, v)| if is_secret_field(k) { format!("{k}=***") } else { format!("{k}={}", one_line(v, 120)) })
-        .collect();
-    if let Some(a) = auth {
-        parts.push(format!("auth={}", a.label()));
-    }
-    parts.join(" ")
+/// The scheme of the request's `Authorization` header, or `none`.
+pub(crate) fn auth_scheme(req: &HttpRequest) -> String {
+    req.header("authorization").and_then(|h| h.split(' ').next()).unwrap_or("none").to_ascii_lowercase()
 }
 
-/// Log detail for a request the fault kept from being handled.
-fn unhandled_detail(panel: Panel, req: &HttpRequest) -> String {
-    match panel {
-        Panel::Hestia => hestia_detail(&hestia::parse_params(&req.body).unwrap_or_default(), None),
-        Panel::Enhance | Panel::ServerPilot => {
-            let scheme = req.header("authorization").and_then(|h| h.split(' ').next()).unwrap_or("none");
-            body_detail(req, &scheme.to_ascii_lowercase())
-        }
-    }
-}
-
-fn body_detail(req: &HttpRequest, auth: &str) -> String {
+pub(crate) fn body_detail(req: &HttpRequest, auth: &str) -> String {
     let mut s = String::new();
     if !req.body.is_empty() {
         s.push_str(&format!("body={} ", one_line(&String::from_utf8_lossy(&req.body), 200)));
@@ -827,10 +791,10 @@ fn body_detail(req: &HttpRequest, auth: &str) -> String {
 }
 
 pub(crate) fn is_secret_field(k: &str) -> bool {
-    matches!(k, "password" | "hash" | "secret_key" | "access_key")
+    hestia::SECRET_FIELDS.contains(&k)
 }
 
-fn one_line(s: &str, max: usize) -> String {
+pub(crate) fn one_line(s: &str, max: usize) -> String {
     let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if flat.chars().count() > max {
         let cut: String = flat.chars().take(max).collect();
@@ -919,7 +883,7 @@ fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
         }
     };
     if detail.is_empty() {
-        detail = unhandled_detail(panel, req);
+        detail = emulator::of(panel).unhandled_detail(req);
     }
     record(shared, seq, panel, req, &answer, fault.as_ref().map(|f| f.mode), &detail);
     answer
@@ -944,7 +908,7 @@ fn record(
     let body = String::from_utf8_lossy(&req.body).into_owned();
     let json: Option<Value> = serde_json::from_slice(&req.body).ok();
     let is_form = req.header("content-type").map(|c| c.contains("x-www-form-urlencoded")).unwrap_or(false)
-        || (panel == Panel::Hestia && json.is_none() && !req.body.is_empty());
+        || (emulator::of(panel).bodies_are_forms() && json.is_none() && !req.body.is_empty());
     let form = is_form.then(|| {
         form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<BTreeMap<_, _>>()
     });
@@ -996,19 +960,14 @@ fn record(
     write_log(shared, line);
 }
 
-/// Every credential the request carried, so none reaches the log.
+/// Every credential the request carried, so none reaches the log: the
+/// `Authorization` header, credential fields of a JSON body, and what any
+/// emulator knows a request can carry elsewhere (whichever panel it went
+/// to: a client may send one panel's credentials to another).
 fn secrets_of(req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(form) = form {
-        for k in ["password", "hash", "secret_key", "access_key"] {
-            if let Some(v) = form.get(k) {
-                out.push(v.clone());
-                out.extend(v.split(':').map(str::to_string));
-            }
-        }
-    }
+    let mut out: Vec<String> = emulator::EMULATORS.iter().flat_map(|e| e.secrets(req, form)).collect();
     if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&req.body) {
-        for k in ["password", "hash", "secret_key", "access_key"] {
+        for k in hestia::SECRET_FIELDS {
             if let Some(Value::String(v)) = m.get(k) {
                 out.push(v.clone());
             }
@@ -1019,10 +978,6 @@ fn secrets_of(req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> Vec
         if let Some((_, cred)) = h.trim().split_once(' ') {
             out.push(cred.trim().to_string());
         }
-    }
-    if let Some((user, pass)) = serverpilot::basic_credentials(req) {
-        out.push(format!("{user}:{pass}"));
-        out.push(pass);
     }
     // Longest first so a part never leaves the rest of a longer secret behind.
     out.retain(|s| s.len() >= 4);
@@ -1197,6 +1152,13 @@ mod tests {
                 Route::NotFound => "none",
             };
             assert_eq!(got, want, "{path}");
+        }
+        for (path, _) in cases {
+            let serving: Vec<&str> = emulator::EMULATORS.iter().filter(|e| e.serves(path)).map(|e| e.panel().name()).collect();
+            assert!(serving.len() <= 1, "{path} is served by {serving:?}");
+        }
+        for panel in [Panel::Hestia, Panel::Enhance, Panel::ServerPilot] {
+            assert_eq!(emulator::of(panel).panel(), panel);
         }
     }
 

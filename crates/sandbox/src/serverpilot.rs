@@ -137,3 +137,44 @@ fn read_action(st: &mut ServerPilotState, id: &str) -> HttpResponse {
         &json!({"data": {"id": id, "status": action.status, "serverid": action.serverid, "datecreated": action.datecreated}}),
     )
 }
+
+/// The ServerPilot emulator: `/v1/…`.
+pub(crate) struct ServerPilot;
+
+impl crate::emulator::Emulator for ServerPilot {
+    fn panel(&self) -> crate::Panel {
+        crate::Panel::ServerPilot
+    }
+
+    fn serves(&self, path: &str) -> bool {
+        crate::emulator::under(path, "/v1")
+    }
+
+    fn handle(&self, state: &mut crate::State, req: &HttpRequest) -> crate::emulator::Handled {
+        let answer = crate::Answer::Respond(handle(&mut state.serverpilot, req));
+        let auth = if req.header("authorization").is_some() { "basic" } else { "none" };
+        crate::emulator::Handled { answer, detail: crate::body_detail(req, auth) }
+    }
+
+    fn unhandled_detail(&self, req: &HttpRequest) -> String {
+        crate::body_detail(req, &crate::auth_scheme(req))
+    }
+
+    /// The account's credentials and its first app.
+    fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
+        let st = &state.serverpilot;
+        vec![
+            ("WU_SERVER_PILOT_CLIENT_ID", st.client_id.clone()),
+            ("WU_SERVER_PILOT_API_KEY", st.api_key.clone()),
+            ("WU_SERVER_PILOT_APP_ID", st.apps.keys().next().cloned().unwrap_or_default()),
+            ("WU_SERVER_PILOT_API_URL", format!("{url}/v1")),
+        ]
+    }
+
+    fn secrets(&self, req: &HttpRequest, _form: Option<&std::collections::BTreeMap<String, String>>) -> Vec<String> {
+        match basic_credentials(req) {
+            Some((user, pass)) => vec![format!("{user}:{pass}"), pass],
+            None => vec![],
+        }
+    }
+}

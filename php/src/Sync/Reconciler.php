@@ -12,12 +12,13 @@ use WuNative\NetworkSettings;
  * Runs wu_native_sync once per provider (so a caller can show progress),
  * each time with the same complete list of names.
  *
- * Names the extension refuses are skipped and reported instead of failing
- * the whole reconcile: the extension validates the list before it contacts
- * any panel and names the first bad entry, so each refusal costs no request;
- * the named entry is dropped and the call repeated. The extension stays the
+ * Names the extension finds invalid are skipped and reported instead of
+ * failing the whole reconcile: the extension leaves them out, syncs the
+ * rest and lists them in its result's `invalid`. The extension stays the
  * only judge of a name: a PHP copy of its rules could disagree, and with
- * prune a good name wrongly skipped would be removed from the panel.
+ * prune a good name wrongly skipped would be removed from the panel. Only
+ * strings that are not UTF-8 are skipped here, since the extension cannot
+ * be handed them at all.
  *
  * A pruning reconcile with a source of the wanted names runs in two calls
  * per provider: the adds, then, right before anything is removed, the
@@ -104,7 +105,7 @@ final class Reconciler
     {
         foreach ($names as $i => $name) {
             if (preg_match('//u', $name) !== 1) {
-                $skipped[] = ['name' => self::printable($name), 'reason' => 'it is not valid UTF-8'];
+                $skipped[] = ['name' => self::shownBytes($name), 'reason' => 'it is not valid UTF-8'];
                 unset($names[$i]);
             }
         }
@@ -134,73 +135,30 @@ final class Reconciler
     }
 
     /**
-     * @param list<string> $names shortened in place by the names refused
+     * @param list<string> $names
      * @param list<array{name: string, reason: string}> $skipped
      */
-    private function syncOne(string $provider, array &$names, array &$skipped, array $options, ?int &$wanted): array
+    private function syncOne(string $provider, array $names, array &$skipped, array $options, ?int &$wanted): array
     {
-        // Each pass drops at least one name, so this ends.
-        while (true) {
-            try {
-                $result = NetworkLock::around([$provider], static fn (): array => wu_native_sync($names, ['providers' => [$provider]] + $options));
-                $wanted = $result['wanted'];
-                return $result['results'][0];
-            } catch (\WuNative\InvalidDomainException $e) {
-                $refusal = self::refusal($e->getMessage(), $names);
-                if ($refusal === null) {
-                    throw $e;
-                }
-                [$matches, $reason] = $refusal;
-                foreach ($matches as $name) {
-                    $skipped[] = ['name' => self::printable($name), 'reason' => $reason];
-                }
-                $names = array_values(array_diff($names, $matches));
-            } catch (LockUnavailable $e) {
-                return self::failedOutcome($provider, 'timeout', $e->getMessage());
-            } catch (\WuNative\ConfigException $e) {
-                // Not configured (or unknown): this provider fails, the others still run.
-                return self::failedOutcome($provider, 'config', preg_replace('/^\w+\(\): /', '', $e->getMessage()));
-            }
+        try {
+            $result = NetworkLock::around([$provider], static fn (): array => wu_native_sync($names, ['providers' => [$provider]] + $options));
+        } catch (LockUnavailable $e) {
+            return self::failedOutcome($provider, 'timeout', $e->getMessage());
+        } catch (\WuNative\ConfigException $e) {
+            // Not configured (or unknown): this provider fails, the others still run.
+            return self::failedOutcome($provider, 'config', preg_replace('/^\w+\(\): /', '', $e->getMessage()));
         }
+        $wanted = $result['wanted'];
+        foreach ($result['invalid'] as $invalid) {
+            $skipped[] = ['name' => $invalid['name'], 'reason' => $invalid['reason']];
+        }
+        return $result['results'][0];
     }
 
-    /**
-     * The entries an InvalidDomainException names, and why, or null when its
-     * message cannot be matched to an entry.
-     *
-     * @param list<string> $names
-     * @return ?array{list<string>, string}
-     */
-    private static function refusal(string $message, array $names): ?array
+    /** Bytes that are not text, shown safely: printable ASCII kept, the rest as '?', cut after 80. */
+    private static function shownBytes(string $input): string
     {
-        if (preg_match("/^(?:\\w+\\(\\): )?'(.*?)' is not a valid host name: (.*)$/s", $message, $m) !== 1) {
-            return null;
-        }
-        [, $shown, $reason] = $m;
-        // With several bad names the extension appends "(and N more …)"; each is reported on its own.
-        $reason = (string) preg_replace("/ \\(and \\d+ more invalid names?, e\\.g\\. '.*'\\)$/s", '', $reason);
-        $matches = array_values(array_unique(array_filter($names, static fn (string $n): bool => $n === $shown || self::printable($n) === $shown)));
-        return $matches === [] ? null : [$matches, $reason];
-    }
-
-    /** The extension's shortened, escaped copy of an input (domain::printable), to match its messages. */
-    public static function printable(string $input): string
-    {
-        if (preg_match('//u', $input) !== 1) {
-            return (string) preg_replace('/[^\x20-\x7e]/', '?', substr($input, 0, 80));
-        }
-        $chars = preg_split('//u', $input, -1, PREG_SPLIT_NO_EMPTY) ?: [];
-        $shown = (string) preg_replace_callback(
-            '/[\x{0}-\x{1f}\x{7f}-\x{9f}]/u',
-            static fn (array $m): string => match ($m[0]) {
-                "\t" => '\t',
-                "\r" => '\r',
-                "\n" => '\n',
-                default => sprintf('\u{%x}', strlen($m[0]) === 1 ? ord($m[0]) : ord($m[0][1])),
-            },
-            implode('', array_slice($chars, 0, 80)),
-        );
-        return count($chars) > 80 ? $shown . '…' : $shown;
+        return (string) preg_replace('/[^\x20-\x7e]/', '?', substr($input, 0, 80));
     }
 
     /** A provider outcome in the extension's shape, for a provider that could not be asked. */

@@ -9,6 +9,35 @@ namespace WuNative\Tests\Support;
  */
 trait SandboxConstants
 {
+    /** Every registered panel's id, in registry order, from the loaded extension. */
+    protected static function panelIds(): array
+    {
+        return array_column(wu_native_providers(), 'id');
+    }
+
+    /**
+     * Sandbox constants of the panel $id (its method here, named like it),
+     * so a registered panel without sandbox constants fails every test that
+     * covers all panels instead of going untested.
+     */
+    protected function constantsOf(string $id): array
+    {
+        if (!method_exists($this, $id)) {
+            throw new \LogicException("no sandbox constants for panel '$id': add a method $id() to " . SandboxConstants::class);
+        }
+        return $this->{$id}();
+    }
+
+    /** Sandbox constants of every registered panel at once. */
+    protected function everyPanel(): array
+    {
+        $constants = [];
+        foreach (self::panelIds() as $id) {
+            $constants += $this->constantsOf($id);
+        }
+        return $constants;
+    }
+
     /** Hestia constants for the sandbox, legacy password mode. */
     protected function hestia(array $overrides = []): array
     {

@@ -1,5 +1,7 @@
-//! The provider trait and the registry. Adding a panel is one new file here
-//! plus one line in `REGISTRY`.
+//! The provider trait and the registry. A panel is one folder here
+//! (`<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
+//! talking to its API; `provider.rs` planning and applying changes) plus
+//! one line in `REGISTRY`.
 
 pub mod enhance;
 pub mod hestia;
@@ -15,7 +17,6 @@ use serde::Serialize;
 use crate::config::{Setting, Values};
 use crate::domain::HostName;
 use crate::error::ProviderError;
-use crate::ops::Options;
 
 /// Every provider wu_native supports, in the order they are listed to users.
 pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC, &enhance::SPEC, &serverpilot::SPEC];
@@ -24,17 +25,64 @@ pub fn find(id: &str) -> Option<&'static ProviderSpec> {
     REGISTRY.iter().copied().find(|spec| spec.id == id)
 }
 
+/// The option a registered panel declares under `name`, with the panel.
+pub fn find_option(name: &str) -> Option<(&'static ProviderSpec, &'static OptionSpec)> {
+    REGISTRY.iter().find_map(|spec| spec.options.iter().find(|o| o.name == name).map(|o| (*spec, o)))
+}
+
+/// A per-call option a panel declares: an integer between `min` and `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub min: i64,
+    pub max: i64,
+    pub doc: &'static str,
+}
+
+impl OptionSpec {
+    pub const fn int(name: &'static str, min: i64, max: i64, doc: &'static str) -> Self {
+        OptionSpec { name, min, max, doc }
+    }
+}
+
+/// The values a caller gave to panels' options, by option name. Each panel
+/// reads only the options its `SPEC` declares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PanelOptions(BTreeMap<String, i64>);
+
+impl PanelOptions {
+    pub fn with(mut self, name: &str, value: i64) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    pub fn set(&mut self, name: &str, value: i64) {
+        self.0.insert(name.to_string(), value);
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.0.get(name).copied()
+    }
+}
+
 /// What a provider is, before it is configured.
 pub struct ProviderSpec {
     /// The id Ultimate Multisite uses (`hestia`, `enhance`, `serverpilot`).
     pub id: &'static str,
     pub title: &'static str,
     pub settings: &'static [Setting],
+    /// Ultimate Multisite's own classes handling this panel on the domain
+    /// hooks (up to 2.4, then 2.5 and later): the WordPress glue takes them
+    /// off the hooks when wu_native serves the panel, so it is never called twice.
+    pub plugin_handlers: &'static [&'static str],
     /// Ultimate Multisite's timeout for this panel.
     pub default_timeout: Duration,
+    /// The per-call options this panel reads (ServerPilot's `wait`); the
+    /// binding accepts an option only when a registered panel declares it.
+    pub options: &'static [OptionSpec],
     /// Builds a client from complete settings and the caller's options; an
     /// unusable value is a `config` error.
-    pub build: fn(&Values, &Options) -> Result<Box<dyn Provider>, ProviderError>,
+    pub build: fn(&Values, &PanelOptions) -> Result<Box<dyn Provider>, ProviderError>,
     /// Which addressing mode complete settings select, for providers that
     /// have more than one (shown by `wu_native_providers()`).
     pub mode: fn(&Values) -> Option<&'static str>,
@@ -96,6 +144,31 @@ impl Inventory {
     pub fn contains(&self, name: &HostName) -> bool {
         self.names.contains_key(name.as_str())
     }
+
+    /// Records a name as the panel spells it, with the panel's id for it.
+    pub fn insert(&mut self, panel_spelling: &str, id: Option<String>) {
+        let name = panel_name(panel_spelling);
+        if !name.is_empty() {
+            self.names.insert(name, id);
+        }
+    }
+
+    /// Records a name a reconcile must never remove, as the panel spells it.
+    pub fn protect(&mut self, panel_spelling: &str) {
+        let name = panel_name(panel_spelling);
+        if !name.is_empty() {
+            self.protected.insert(name);
+        }
+    }
+}
+
+/// A name as a panel spells it, in the form `HostName` gives names (and so
+/// the form plans compare): punycode, lower case, no trailing dot. A name
+/// that is not a valid host name (a wildcard) is kept in lower case.
+/// Every panel's names go through here before they are compared.
+pub fn panel_name(spelling: &str) -> String {
+    let name = spelling.trim().trim_end_matches('.');
+    HostName::parse(name).map(|h| h.to_string()).unwrap_or_else(|_| name.to_lowercase())
 }
 
 /// Host names to add and to remove, each already checked against the inventory.
@@ -163,7 +236,8 @@ pub struct Applied {
 }
 
 impl Applied {
-    pub fn failure(error: ProviderError) -> Self {
+    /// A plan stopped by `error` before any change.
+    pub fn stopped(error: ProviderError) -> Self {
         Applied { error: Some(error), ..Applied::default() }
     }
 
@@ -312,6 +386,27 @@ impl IdShape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn panel_spellings_of_a_name_become_one_inventory_name() {
+        let cases = [
+            ("Customer.Example", "customer.example"),
+            (" customer.example. ", "customer.example"),
+            ("BÜCHER.example", "xn--bcher-kva.example"),
+            ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+            ("*.Wild.Example", "*.wild.example"),
+            ("   ", ""),
+        ];
+        for (spelling, want) in cases {
+            assert_eq!(panel_name(spelling), want, "{spelling:?}");
+        }
+        let mut inventory = Inventory::default();
+        inventory.insert("A.example.", Some("1".into()));
+        inventory.insert("", None);
+        inventory.protect("WWW.A.example");
+        assert_eq!(inventory.names.keys().collect::<Vec<_>>(), ["a.example"]);
+        assert_eq!(inventory.protected.iter().collect::<Vec<_>>(), ["www.a.example"]);
+    }
 
     #[test]
     fn only_plain_ids_of_the_panels_shape_pass() {

@@ -1,71 +1,20 @@
-//! Hestia Control Panel: mapped domains become web aliases of one existing
-//! web domain (`WU_HESTIA_WEB_DOMAIN`, owned by `WU_HESTIA_ACCOUNT`).
-//!
-//! Commands go to `/api/` as form posts. Writes ask for `returncode=yes`, so
-//! the answer is the command's exit code in both auth modes; reads ask for
-//! the output. A mapping's names are added in one command, so the web server
-//! reloads once per mapping, not once per name.
+//! Hestia's API: `v-*` commands posted as forms to `/api/`, answered with
+//! an exit code (`returncode=yes`) or the command's output, and what each
+//! answer means.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::Deserialize;
 use url::Url;
 
-use super::{Action, Applied, Change, Inventory, Plan, Provider, ProviderSpec};
-use crate::ops::Options;
-use crate::config::{parse_yes_no, Setting, Values};
+use super::{ACCOUNT, API_HASH, API_PASSWORD, API_URL, API_USER, WEB_DOMAIN};
 use crate::domain::HostName;
 use crate::error::{ErrorKind, ProviderError};
 use crate::http::{self, Body, HttpSettings, Method, Request, Response};
 use crate::secret::Secret;
 
-pub const API_URL: &str = "WU_HESTIA_API_URL";
-pub const API_USER: &str = "WU_HESTIA_API_USER";
-pub const API_PASSWORD: &str = "WU_HESTIA_API_PASSWORD";
-pub const API_HASH: &str = "WU_HESTIA_API_HASH";
-pub const ACCOUNT: &str = "WU_HESTIA_ACCOUNT";
-pub const WEB_DOMAIN: &str = "WU_HESTIA_WEB_DOMAIN";
-pub const RESTART: &str = "WU_HESTIA_RESTART";
-
-pub static SPEC: ProviderSpec = ProviderSpec {
-    id: "hestia",
-    title: "Hestia Control Panel",
-    settings: &[
-        Setting::required(API_URL, "Panel API endpoint, e.g. https://panel.example.com:8083 (/api is appended when missing)."),
-        Setting::required(API_USER, "Hestia admin user the API logs in as (used with the password)."),
-        Setting::alternative(API_PASSWORD, "auth", 0, "That user's password (legacy API mode).").secret(),
-        Setting::alternative(API_HASH, "auth", 1, "An access key as ACCESS_KEY:SECRET_KEY, or a legacy API hash; used instead of the password when set.").secret(),
-        Setting::required(ACCOUNT, "Hestia user that owns the web domain (first argument of the v-* commands)."),
-        Setting::required(WEB_DOMAIN, "Existing Hestia web domain serving WordPress; mapped domains become its aliases."),
-        Setting::optional(RESTART, "yes", "Reload the web server after a change: yes or no."),
-    ],
-    default_timeout: Duration::from_secs(60),
-    build: Hestia::build,
-    mode: super::single_mode,
-    target,
-};
-
-/// One web domain of one account on one panel.
-fn target(values: &Values) -> Option<super::WriteTarget> {
-    let host = http::host_of(&api_endpoint(values.get(API_URL)?).ok()?);
-    let account = values.get(ACCOUNT)?.trim().to_string();
-    let domain = web_domain(values).ok()?;
-    Some(super::WriteTarget {
-        identity: format!("{host}|{account}|{domain}"),
-        label: format!("Hestia web domain {domain} of {account} on {host}"),
-    })
-}
-
-/// `WU_HESTIA_WEB_DOMAIN` as Hestia stores it: lower case, without a leading www.
-fn web_domain(values: &Values) -> Result<String, ProviderError> {
-    let web_domain = HostName::parse(values.require(WEB_DOMAIN)?.trim())
-        .map_err(|e| ProviderError::config(format!("{WEB_DOMAIN}: {e}")))?;
-    Ok(web_domain.as_str().strip_prefix("www.").unwrap_or(web_domain.as_str()).to_string())
-}
-
 /// Hestia's exit codes that mean something to us.
-mod exit {
+pub(super) mod exit {
     pub const OK: i64 = 0;
     pub const NOT_EXIST: i64 = 3;
     pub const EXISTS: i64 = 4;
@@ -101,18 +50,20 @@ mod exit {
     }
 }
 
-enum Credentials {
+
+pub(super) enum Credentials {
     Password { user: String, password: Secret },
     Hash(Secret),
 }
 
-pub struct Hestia {
-    endpoint: Url,
-    credentials: Credentials,
-    account: String,
-    web_domain: String,
-    restart: bool,
-    http: HttpSettings,
+
+/// The commands of one account's web domain on one panel.
+pub(super) struct Client {
+    pub endpoint: Url,
+    pub credentials: Credentials,
+    pub account: String,
+    pub web_domain: String,
+    pub http: HttpSettings,
 }
 
 /// `v-list-web-domains USER json`: web domain → its fields (all strings).
@@ -122,33 +73,8 @@ struct WebDomain {
     alias: String,
 }
 
-impl Hestia {
-    fn build(values: &Values, _options: &Options) -> Result<Box<dyn Provider>, ProviderError> {
-        let endpoint = api_endpoint(values.require(API_URL)?)?;
-        let credentials = match (values.secret(API_HASH), values.secret(API_PASSWORD)) {
-            (Some(hash), _) => Credentials::Hash(hash.clone()),
-            (None, Some(password)) => {
-                Credentials::Password { user: values.require(API_USER)?.trim().to_string(), password: password.clone() }
-            }
-            (None, None) => return Err(ProviderError::config(format!("{API_PASSWORD} or {API_HASH} is not defined"))),
-        };
-        let account = values.require(ACCOUNT)?.trim().to_string();
-        if account.is_empty() || !account.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-            return Err(ProviderError::config(format!(
-                "{ACCOUNT} must be a Hestia user name (letters, digits, '-', '_', '.'), got '{}'",
-                crate::domain::printable(&account)
-            )));
-        }
-        let web_domain = web_domain(values)?;
-        let restart = parse_yes_no(RESTART, values.get(RESTART).unwrap_or("yes"))?;
-        let http = HttpSettings::from_values(values, SPEC.default_timeout)?;
-        Ok(Box::new(Hestia { endpoint, credentials, account, web_domain, restart, http }))
-    }
 
-    fn restart_arg(&self, now: bool) -> &'static str {
-        if self.restart && now { "yes" } else { "no" }
-    }
-
+impl Client {
     fn request(&self, cmd: &str, args: &[&str], returncode: bool) -> Request {
         let mut fields = vec![("cmd".to_string(), cmd.to_string())];
         let mut secret_fields = Vec::new();
@@ -175,7 +101,7 @@ impl Hestia {
     }
 
     /// Runs a command for its exit code (`returncode=yes`).
-    fn run(&self, cmd: &str, args: &[&str]) -> Result<i64, ProviderError> {
+    pub fn run(&self, cmd: &str, args: &[&str]) -> Result<i64, ProviderError> {
         let response = http::send(&self.request(cmd, args, true), &self.http)?;
         if response.status == 200 {
             if let Ok(code) = response.body.trim().parse::<i64>() {
@@ -253,7 +179,7 @@ impl Hestia {
     }
 
     /// A command that ran and failed, by its exit code.
-    fn exit_error(&self, cmd: &str, code: i64, names: &[&HostName]) -> ProviderError {
+    pub fn exit_error(&self, cmd: &str, code: i64, names: &[&HostName]) -> ProviderError {
         let (account, domain) = (&self.account, &self.web_domain);
         let joined = names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
         let (kind, message) = match code {
@@ -283,7 +209,7 @@ impl Hestia {
         ProviderError::new(kind, message).with_code(code)
     }
 
-    fn list_aliases(&self) -> Result<Vec<String>, ProviderError> {
+    pub fn list_aliases(&self) -> Result<Vec<String>, ProviderError> {
         let response = self.output("v-list-web-domains", &[&self.account, "json"])?;
         let text = response.body.trim();
         // Legacy mode says OK and key mode 204 when the account has no web domains.
@@ -303,171 +229,16 @@ impl Hestia {
         Ok(entry
             .alias
             .split(',')
-            .map(|a| a.trim().trim_matches('.').to_ascii_lowercase())
+            .map(crate::providers::panel_name)
             .filter(|a| !a.is_empty())
             .collect())
     }
 
-    /// Adds `names` in one command (exit 4 means one of them is taken:
-    /// split it up so the others still get in).
-    fn add_chunk(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job) {
-        self.add_names(names, restart_now, plan, job, true)
-    }
-
-    /// `look_again`: on exit 4, list the aliases to tell ours from taken
-    /// ones; off when trying names one by one right after such a look.
-    fn add_names(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job, look_again: bool) {
-        let list = names.iter().map(HostName::as_str).collect::<Vec<_>>().join(",");
-        let args = [self.account.as_str(), self.web_domain.as_str(), list.as_str(), self.restart_arg(restart_now)];
-        match self.run("v-add-web-domain-alias", &args) {
-            Ok(exit::OK) => {
-                job.ran(restart_now, self.restart);
-                job.applied.changes.extend(names.iter().map(|n| Change::new(n, Action::Added)));
-            }
-            Ok(exit::EXISTS) if !look_again => {
-                for name in names {
-                    job.applied.refuse(name, self.exit_error("v-add-web-domain-alias", exit::EXISTS, &[name]), plan);
-                }
-            }
-            // Someone else may have added some since we looked: those that
-            // are ours now are present; the rest are tried one by one.
-            Ok(exit::EXISTS) => match self.list_aliases() {
-                Ok(now) => {
-                    let now: std::collections::HashSet<String> = now.into_iter().collect();
-                    let (ours, others): (Vec<HostName>, Vec<HostName>) =
-                        names.iter().cloned().partition(|n| now.contains(n.as_str()));
-                    job.applied.changes.extend(ours.iter().map(|n| Change::new(n, Action::AlreadyPresent)));
-                    if others.len() == 1 {
-                        let error = self.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&others[0]]);
-                        job.applied.refuse(&others[0], error, plan);
-                    } else {
-                        for name in &others {
-                            if job.applied.error.is_some() {
-                                break;
-                            }
-                            self.add_names(std::slice::from_ref(name), false, plan, job, false);
-                        }
-                    }
-                }
-                Err(e) => job.applied.error = Some(e),
-            },
-            Ok(code) => {
-                let refs: Vec<&HostName> = names.iter().collect();
-                job.applied.error = Some(self.exit_error("v-add-web-domain-alias", code, &refs));
-            }
-            Err(e) => job.applied.error = Some(e),
-        }
-    }
-
-    /// One command per alias (the panel deletes one at a time).
-    fn delete(&self, name: &HostName, restart_now: bool, plan: &Plan, job: &mut Job) {
-        let args = [self.account.as_str(), self.web_domain.as_str(), name.as_str(), self.restart_arg(restart_now)];
-        match self.run("v-delete-web-domain-alias", &args) {
-            Ok(exit::OK) => {
-                job.ran(restart_now, self.restart);
-                job.applied.changes.push(Change::new(name, Action::Removed));
-            }
-            // Gone since we looked (the web domain itself was checked then).
-            Ok(exit::NOT_EXIST) => job.applied.changes.push(Change::new(name, Action::AlreadyAbsent)),
-            Ok(code) => job.applied.refuse(name, self.exit_error("v-delete-web-domain-alias", code, &[name]), plan),
-            Err(e) => job.applied.refuse(name, e, plan),
-        }
-    }
-}
-
-/// Most aliases in one add command, and most bytes of its alias list: far
-/// below the kernel's limit on one argument, and short work for the panel.
-const MAX_ALIASES_PER_COMMAND: usize = 100;
-const MAX_ALIAS_LIST_BYTES: usize = 8 * 1024;
-
-fn chunks(names: &[HostName]) -> Vec<&[HostName]> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (i, name) in names.iter().enumerate() {
-        let size = name.as_str().len() + 1;
-        if i > start && (i - start == MAX_ALIASES_PER_COMMAND || bytes + size > MAX_ALIAS_LIST_BYTES) {
-            out.push(&names[start..i]);
-            start = i;
-            bytes = 0;
-        }
-        bytes += size;
-    }
-    if start < names.len() {
-        out.push(&names[start..]);
-    }
-    out
-}
-
-/// A job's progress, and whether a change made without reloading still
-/// waits for the web server to reload.
-#[derive(Default)]
-struct Job {
-    applied: Applied,
-    reload_owed: bool,
-}
-
-impl Job {
-    fn ran(&mut self, reloaded: bool, restart_enabled: bool) {
-        self.reload_owed = restart_enabled && !reloaded;
-    }
-}
-
-impl Provider for Hestia {
-    fn manages_subdomains(&self) -> bool {
-        false
-    }
-
-    fn inventory(&self) -> Result<Inventory, ProviderError> {
-        let aliases = self.list_aliases()?;
-        let protected = [self.web_domain.clone(), format!("www.{}", self.web_domain)].into_iter().collect();
-        Ok(Inventory { names: aliases.into_iter().map(|a| (a, None)).collect(), protected })
-    }
-
-    /// Adds in chunks, then deletes one by one; only the job's last command
-    /// reloads the web server, so a whole job costs one reload.
-    fn apply(&self, plan: &Plan, _inventory: &Inventory) -> Applied {
-        let add_chunks = chunks(&plan.add);
-        let commands = add_chunks.len() + plan.remove.len();
-        let mut job = Job::default();
-        let mut sent = 0;
-        for chunk in add_chunks {
-            sent += 1;
-            self.add_chunk(chunk, sent == commands, plan, &mut job);
-            if job.applied.error.is_some() {
-                break;
-            }
-        }
-        if job.applied.error.is_none() {
-            for name in &plan.remove {
-                sent += 1;
-                self.delete(name, sent == commands, plan, &mut job);
-                if job.applied.error.is_some() {
-                    break;
-                }
-            }
-        }
-        if job.reload_owed {
-            // The command that was to reload did not run, failed, or found
-            // nothing to do: the changes already made must still go live.
-            let reloaded = self.run("v-restart-web", &[]).and_then(|code| match code {
-                exit::OK => Ok(()),
-                code => Err(self.exit_error("v-restart-web", code, &[])),
-            });
-            if let Err(e) = reloaded {
-                job.applied.error.get_or_insert(e);
-            }
-        }
-        job.applied
-    }
-
-    fn test_connection(&self) -> Result<(), ProviderError> {
-        self.list_aliases().map(|_| ())
-    }
 }
 
 /// `WU_HESTIA_API_URL` as the plugin reads it: trailing `/` removed, `/api`
 /// appended unless already there; then `/` so the panel's router answers.
-fn api_endpoint(raw: &str) -> Result<Url, ProviderError> {
+pub(super) fn api_endpoint(raw: &str) -> Result<Url, ProviderError> {
     let trimmed = raw.trim().trim_end_matches('/');
     let with_api = if trimmed.ends_with("/api") { format!("{trimmed}/") } else { format!("{trimmed}/api/") };
     http::panel_url(
@@ -477,6 +248,7 @@ fn api_endpoint(raw: &str) -> Result<Url, ProviderError> {
         &format!("set {API_USER} and {API_PASSWORD} or {API_HASH} instead"),
     )
 }
+
 
 #[cfg(test)]
 mod tests {
@@ -515,3 +287,4 @@ mod tests {
         assert_eq!(exit::name(99), "unknown");
     }
 }
+

@@ -1,0 +1,59 @@
+//! One trait per panel emulator, and the registry of them. The server,
+//! the control API, faults, recording and log redaction are written once
+//! in `lib.rs` and reach a panel only through its `Emulator`.
+
+use std::collections::BTreeMap;
+
+use crate::http::HttpRequest;
+use crate::state::State;
+use crate::{Answer, Panel};
+
+/// What a panel's handler leaves behind: the answer, and the log detail of
+/// the request (secrets already masked).
+pub(crate) struct Handled {
+    pub answer: Answer,
+    pub detail: String,
+}
+
+pub(crate) trait Emulator: Sync {
+    fn panel(&self) -> Panel;
+
+    /// Whether `path` belongs to this panel's API.
+    fn serves(&self, path: &str) -> bool;
+
+    /// Answers a request from the panel's part of the state.
+    fn handle(&self, state: &mut State, req: &HttpRequest) -> Handled;
+
+    /// Log detail of a request a fault answered before any handler saw it.
+    fn unhandled_detail(&self, req: &HttpRequest) -> String;
+
+    /// Credentials the request carries in this panel's own places (besides
+    /// the `Authorization` header, which every panel's log masks), so none
+    /// reaches the log.
+    fn secrets(&self, _req: &HttpRequest, _form: Option<&BTreeMap<String, String>>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The settings (`WU_*` constants) a client needs to reach this panel's
+    /// first seeded target in `state`, the sandbox being at `url`.
+    fn constants(&self, state: &State, url: &str) -> Vec<(&'static str, String)>;
+
+    /// Whether a body that is not JSON counts as a form even without a
+    /// form Content-Type (Hestia's API reads it so).
+    fn bodies_are_forms(&self) -> bool {
+        false
+    }
+}
+
+/// Every emulated panel, in the order routes are tried.
+pub(crate) static EMULATORS: &[&dyn Emulator] = &[&crate::hestia::Hestia, &crate::enhance::Enhance, &crate::serverpilot::ServerPilot];
+
+/// The emulator of `panel`.
+pub(crate) fn of(panel: Panel) -> &'static dyn Emulator {
+    EMULATORS.iter().copied().find(|e| e.panel() == panel).expect("every panel has an emulator")
+}
+
+/// Whether `path` is `prefix` or under it.
+pub(crate) fn under(path: &str, prefix: &str) -> bool {
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
