@@ -290,6 +290,8 @@ struct Shared {
     connections: Mutex<Connections>,
     idle_timeout: Duration,
     tls: Option<Arc<rustls::ServerConfig>>,
+    /// The address clients reach the sandbox at (`Sandbox::url`).
+    url: String,
 }
 
 impl Shared {
@@ -382,6 +384,7 @@ impl Sandbox {
             shutdown: (Mutex::new(false), Condvar::new()),
             connections: Mutex::new(Connections::default()),
             idle_timeout: opts.idle_timeout,
+            url: format!("{}://{addr}", if tls.is_some() { "https" } else { "http" }),
             tls,
         });
 
@@ -402,7 +405,7 @@ impl Sandbox {
 
     /// "http://127.0.0.1:PORT", or "https://…" when serving TLS.
     pub fn url(&self) -> String {
-        format!("{}://{}", if self.https { "https" } else { "http" }, self.addr)
+        self.shared.url.clone()
     }
 
     pub fn is_https(&self) -> bool {
@@ -433,10 +436,10 @@ impl Sandbox {
     }
 
     /// The settings (`WU_*` constants) that point a client at `panel`'s
-    /// first target in the current state: one source for tests, instead of
-    /// credentials copied into each.
+    /// first target in the seed: one source for tests, instead of
+    /// credentials copied into each (`GET /__sandbox/constants` for PHP).
     pub fn constants(&self, panel: Panel) -> Vec<(&'static str, String)> {
-        emulator::of(panel).constants(&lock(&self.shared.state), &self.url())
+        emulator::of(panel).constants(&lock(&self.shared.seed), &self.url())
     }
 
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
@@ -1039,6 +1042,18 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
             ok()
         }
         ("GET", "state") => HttpResponse::json(200, &lock(&shared.state).to_value()),
+        ("GET", "constants") => {
+            let url = &shared.url;
+            let seed = lock(&shared.seed);
+            let panels: serde_json::Map<String, Value> = emulator::EMULATORS
+                .iter()
+                .map(|e| {
+                    let constants = e.constants(&seed, url).into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
+                    (e.panel().name().to_string(), Value::Object(constants))
+                })
+                .collect();
+            HttpResponse::json(200, &Value::Object(panels))
+        }
         ("PUT", "state") => match serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(State::from_value) {
             Ok(st) => {
                 *lock(&shared.state) = st;
