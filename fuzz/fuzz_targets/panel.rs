@@ -46,6 +46,7 @@ fn constants(panel: Panel, url: &str, hestia_by_key: bool) -> (MapSource, &'stat
             c.set("WU_SERVER_PILOT_API_URL", &format!("{url}/v1"));
             SERVERPILOT_KEY
         }
+        other => unreachable!("no fuzz target for panel {}", other.name()),
     };
     (c, secret)
 }

@@ -35,7 +35,7 @@ pub(crate) trait Emulator: Sync {
     }
 
     /// The settings (`WU_*` constants) a client needs to reach this panel's
-    /// first seeded target in `state`, the sandbox being at `url`.
+    /// first target in `state` (the seed), the sandbox being at `url`.
     fn constants(&self, state: &State, url: &str) -> Vec<(&'static str, String)>;
 
     /// Whether a body that is not JSON counts as a form even without a

@@ -203,6 +203,11 @@ fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &
     }
 }
 
+impl crate::Panel {
+    #[allow(non_upper_case_globals)]
+    pub const Enhance: crate::Panel = crate::Panel("enhance");
+}
+
 /// The Enhance emulator: `/api/servers/…` and `/api/orgs/…`.
 pub(crate) struct Enhance;
 

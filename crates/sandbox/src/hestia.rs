@@ -501,6 +501,11 @@ mod tests {
     }
 }
 
+impl crate::Panel {
+    #[allow(non_upper_case_globals)]
+    pub const Hestia: crate::Panel = crate::Panel("hestia");
+}
+
 /// The Hestia emulator: `/api/` (and `/api/index.php`).
 pub(crate) struct Hestia;
 

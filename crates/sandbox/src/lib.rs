@@ -48,22 +48,37 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Panel {
-    Hestia,
-    Enhance,
-    #[serde(alias = "server_pilot")]
-    ServerPilot,
-}
+/// A panel the sandbox emulates, by its id (`hestia`). Each emulator
+/// declares its own constant next to it (`Panel::Hestia` in hestia.rs), and
+/// ids read from JSON must name a registered emulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Panel(&'static str);
 
 impl Panel {
     pub fn name(self) -> &'static str {
-        match self {
-            Panel::Hestia => "hestia",
-            Panel::Enhance => "enhance",
-            Panel::ServerPilot => "serverpilot",
-        }
+        self.0
+    }
+
+    /// The emulated panel with id `name` (`_` ignored: `server_pilot` is `serverpilot`).
+    pub fn find(name: &str) -> Option<Panel> {
+        let wanted = name.replace('_', "");
+        emulator::EMULATORS.iter().map(|e| e.panel()).find(|p| p.0 == wanted)
+    }
+}
+
+impl Serialize for Panel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Panel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Panel, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Panel::find(&name).ok_or_else(|| {
+            let known: Vec<&str> = emulator::EMULATORS.iter().map(|e| e.panel().0).collect();
+            serde::de::Error::custom(format!("unknown panel '{name}': the sandbox emulates {}", known.join(", ")))
+        })
     }
 }
 
@@ -290,6 +305,8 @@ struct Shared {
     connections: Mutex<Connections>,
     idle_timeout: Duration,
     tls: Option<Arc<rustls::ServerConfig>>,
+    /// The address clients reach the sandbox at (`Sandbox::url`).
+    url: String,
 }
 
 impl Shared {
@@ -382,6 +399,7 @@ impl Sandbox {
             shutdown: (Mutex::new(false), Condvar::new()),
             connections: Mutex::new(Connections::default()),
             idle_timeout: opts.idle_timeout,
+            url: format!("{}://{addr}", if tls.is_some() { "https" } else { "http" }),
             tls,
         });
 
@@ -402,7 +420,7 @@ impl Sandbox {
 
     /// "http://127.0.0.1:PORT", or "https://…" when serving TLS.
     pub fn url(&self) -> String {
-        format!("{}://{}", if self.https { "https" } else { "http" }, self.addr)
+        self.shared.url.clone()
     }
 
     pub fn is_https(&self) -> bool {
@@ -433,10 +451,10 @@ impl Sandbox {
     }
 
     /// The settings (`WU_*` constants) that point a client at `panel`'s
-    /// first target in the current state: one source for tests, instead of
-    /// credentials copied into each.
+    /// first target in the seed: one source for tests, instead of
+    /// credentials copied into each (`GET /__sandbox/constants` for PHP).
     pub fn constants(&self, panel: Panel) -> Vec<(&'static str, String)> {
-        emulator::of(panel).constants(&lock(&self.shared.state), &self.url())
+        emulator::of(panel).constants(&lock(&self.shared.seed), &self.url())
     }
 
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
@@ -1039,6 +1057,18 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
             ok()
         }
         ("GET", "state") => HttpResponse::json(200, &lock(&shared.state).to_value()),
+        ("GET", "constants") => {
+            let url = &shared.url;
+            let seed = lock(&shared.seed);
+            let panels: serde_json::Map<String, Value> = emulator::EMULATORS
+                .iter()
+                .map(|e| {
+                    let constants = e.constants(&seed, url).into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
+                    (e.panel().name().to_string(), Value::Object(constants))
+                })
+                .collect();
+            HttpResponse::json(200, &Value::Object(panels))
+        }
         ("PUT", "state") => match serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(State::from_value) {
             Ok(st) => {
                 *lock(&shared.state) = st;
@@ -1127,6 +1157,17 @@ mod tests {
         assert!(m.is_poisoned());
         *lock(&m) += 1;
         assert_eq!(*lock(&m), 2);
+    }
+
+    #[test]
+    fn panel_ids_read_from_json_must_name_an_emulator() {
+        let cases = [("\"hestia\"", Some(Panel::Hestia)), ("\"serverpilot\"", Some(Panel::ServerPilot)), ("\"server_pilot\"", Some(Panel::ServerPilot)), ("\"cpanel\"", None), ("3", None)];
+        for (json, want) in cases {
+            assert_eq!(serde_json::from_str::<Panel>(json).ok(), want, "{json}");
+        }
+        let err = serde_json::from_str::<Panel>("\"cpanel\"").unwrap_err().to_string();
+        assert!(err.contains("unknown panel 'cpanel'") && err.contains("hestia, enhance, serverpilot"), "{err}");
+        assert_eq!(serde_json::to_string(&Panel::Enhance).unwrap(), "\"enhance\"");
     }
 
     #[test]

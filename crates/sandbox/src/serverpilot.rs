@@ -138,6 +138,11 @@ fn read_action(st: &mut ServerPilotState, id: &str) -> HttpResponse {
     )
 }
 
+impl crate::Panel {
+    #[allow(non_upper_case_globals)]
+    pub const ServerPilot: crate::Panel = crate::Panel("serverpilot");
+}
+
 /// The ServerPilot emulator: `/v1/…`.
 pub(crate) struct ServerPilot;
 

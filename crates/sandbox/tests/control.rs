@@ -339,3 +339,22 @@ fn patching_the_state_merges_fields_and_keeps_the_rest() {
     assert_eq!(not_an_object.status, 400);
     assert_eq!(sb.hestia_reloads(), 0);
 }
+
+#[test]
+fn the_constants_endpoint_gives_each_panel_the_settings_that_reach_its_seeded_target() {
+    let sb = Sandbox::start();
+    sb.update_state(|s| s.serverpilot.api_key = "changed-after-start".into());
+    let r = call(&sb, "GET", "/__sandbox/constants", &[], b"");
+    assert_eq!(r.status, 200);
+    let all: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let names: Vec<&str> = all.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(names, Sandbox::panels().iter().map(|p| p.name()).collect::<Vec<_>>());
+    for panel in Sandbox::panels() {
+        let rust: serde_json::Map<String, serde_json::Value> =
+            sb.constants(panel).into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        assert_eq!(all[panel.name()], serde_json::Value::Object(rust), "{}", panel.name());
+    }
+    assert_eq!(all["hestia"]["WU_HESTIA_API_URL"], json!(sb.url()));
+    assert_eq!(all["hestia"]["WU_HESTIA_API_PASSWORD"], json!(ADMIN_PASSWORD));
+    assert_eq!(all["serverpilot"]["WU_SERVER_PILOT_API_KEY"], json!("sandbox-serverpilot-key"), "from the seed, not the changed state");
+}

@@ -27,6 +27,19 @@ class Sandbox
         return array_values(array_filter($all, fn ($r) => $panel === null || $r['panel'] === $panel));
     }
 
+    /**
+     * The WU_* constants that reach $panel's seeded target, as the sandbox
+     * gives them (one source for every test's credentials).
+     *
+     * @return array<string, string>
+     */
+    public function constants(string $panel): array
+    {
+        static $all = [];
+        $all[$this->url] ??= $this->call('GET', '/__sandbox/constants');
+        return $all[$this->url][$panel] ?? throw new \LogicException("the sandbox does not emulate panel '$panel'");
+    }
+
     public function state(): array
     {
         return $this->call('GET', '/__sandbox/state');

@@ -4,8 +4,8 @@ declare(strict_types=1);
 namespace WuNative\Tests\Support;
 
 /**
- * wp-config constants pointing each provider at the sandbox panel (its seed:
- * crates/sandbox/seed.json). Needs `$this->sandbox`.
+ * wp-config constants pointing each provider at the sandbox panel, as the
+ * sandbox gives them for its seed (crates/sandbox/seed.json). Needs `$this->sandbox`.
  */
 trait SandboxConstants
 {
@@ -16,16 +16,14 @@ trait SandboxConstants
     }
 
     /**
-     * Sandbox constants of the panel $id (its method here, named like it),
-     * so a registered panel without sandbox constants fails every test that
+     * Sandbox constants of the panel $id: its method here when it has one
+     * (named like it, with variants), else what the sandbox gives for it. A
+     * registered panel the sandbox does not emulate fails every test that
      * covers all panels instead of going untested.
      */
     protected function constantsOf(string $id): array
     {
-        if (!method_exists($this, $id)) {
-            throw new \LogicException("no sandbox constants for panel '$id': add a method $id() to " . SandboxConstants::class);
-        }
-        return $this->{$id}();
+        return method_exists($this, $id) ? $this->{$id}() : $this->sandbox->constants($id);
     }
 
     /** Sandbox constants of every registered panel at once. */
@@ -41,13 +39,7 @@ trait SandboxConstants
     /** Hestia constants for the sandbox, legacy password mode. */
     protected function hestia(array $overrides = []): array
     {
-        return array_merge([
-            'WU_HESTIA_API_URL' => $this->sandbox->url,
-            'WU_HESTIA_API_USER' => 'admin',
-            'WU_HESTIA_API_PASSWORD' => 'sandbox-admin-password',
-            'WU_HESTIA_ACCOUNT' => 'admin',
-            'WU_HESTIA_WEB_DOMAIN' => 'network.example',
-        ], $overrides);
+        return array_merge($this->sandbox->constants('hestia'), $overrides);
     }
 
     /** Hestia constants for the sandbox, access-key mode. */
@@ -61,13 +53,11 @@ trait SandboxConstants
     /** Enhance constants for the sandbox: server mode, or website mode with $website. */
     protected function enhance(bool $website = false, array $overrides = []): array
     {
-        $constants = [
-            'WU_ENHANCE_API_TOKEN' => 'sandbox-enhance-token',
-            'WU_ENHANCE_API_URL' => $this->sandbox->url . '/api',
-        ];
-        $constants += $website
-            ? ['WU_ENHANCE_ORG_ID' => self::ENHANCE_ORG, 'WU_ENHANCE_WEBSITE_ID' => self::ENHANCE_WEBSITE]
-            : ['WU_ENHANCE_SERVER_ID' => self::ENHANCE_SERVER];
+        $constants = $this->sandbox->constants('enhance');
+        if ($website) {
+            unset($constants['WU_ENHANCE_SERVER_ID']);
+            $constants += ['WU_ENHANCE_ORG_ID' => self::ENHANCE_ORG, 'WU_ENHANCE_WEBSITE_ID' => self::ENHANCE_WEBSITE];
+        }
         return array_merge($constants, $overrides);
     }
 
@@ -79,11 +69,6 @@ trait SandboxConstants
     /** ServerPilot constants for the sandbox. */
     protected function serverpilot(array $overrides = []): array
     {
-        return array_merge([
-            'WU_SERVER_PILOT_CLIENT_ID' => 'cid_sandbox',
-            'WU_SERVER_PILOT_API_KEY' => 'sandbox-serverpilot-key',
-            'WU_SERVER_PILOT_APP_ID' => self::SERVERPILOT_APP,
-            'WU_SERVER_PILOT_API_URL' => $this->sandbox->url . '/v1',
-        ], $overrides);
+        return array_merge($this->sandbox->constants('serverpilot'), $overrides);
     }
 }
