@@ -424,7 +424,9 @@ fn transport_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings, pro
     }
     let lower = detail.to_ascii_lowercase();
     if let Some(route) = proxy {
-        if lower.contains("407") || lower.contains("proxy authorization required") {
+        // A tunnel (CONNECT) refused with 407 reads "proxy authorization
+        // required"; a bare "407" would also match a port such as :40765.
+        if lower.contains("proxy authorization required") || lower.contains("407 proxy authentication required") {
             return proxy_refused(route);
         }
         let what = if err.is_connect() { "could not reach" } else { "the connection failed with" };

@@ -123,15 +123,18 @@ fn a_proxy_refusing_the_credentials_is_an_auth_error_that_never_shows_the_passwo
 fn an_unreachable_proxy_is_a_transport_error_naming_it() {
     let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sandbox = Sandbox::start();
-    let mut config = hestia(&sandbox.url());
-    config.set("WP_PROXY_HOST", "127.0.0.1");
-    config.set("WP_PROXY_PORT", "1");
-    config.set("WP_PROXY_USERNAME", "proxy-user");
-    config.set("WP_PROXY_PASSWORD", PROXY_PASSWORD);
-    let error = add(&config).results[0].error.clone().unwrap();
-    assert_eq!(error.kind, ErrorKind::Transport, "{}", error.message);
-    assert!(error.message.contains("127.0.0.1:1") && error.message.contains("WP_PROXY_HOST"), "{}", error.message);
-    assert!(!error.message.contains(PROXY_PASSWORD));
+    // A panel whose port reads like a status code (407…) must not pass for a proxy's refusal.
+    for url in [sandbox.url(), "http://127.0.0.1:40799".to_string()] {
+        let mut config = hestia(&url);
+        config.set("WP_PROXY_HOST", "127.0.0.1");
+        config.set("WP_PROXY_PORT", "1");
+        config.set("WP_PROXY_USERNAME", "proxy-user");
+        config.set("WP_PROXY_PASSWORD", PROXY_PASSWORD);
+        let error = add(&config).results[0].error.clone().unwrap();
+        assert_eq!(error.kind, ErrorKind::Transport, "{url}: {}", error.message);
+        assert!(error.message.contains("127.0.0.1:1") && error.message.contains("WP_PROXY_HOST"), "{}", error.message);
+        assert!(!error.message.contains(PROXY_PASSWORD));
+    }
     assert!(sandbox.requests().is_empty());
 }
 
