@@ -9,10 +9,6 @@ use wu_sandbox::Sandbox;
 
 const PROXY_PASSWORD: &str = "proxy-pa55word-secret";
 
-/// The tests here share the process's HTTP clients and proxies' ports come
-/// and go: one at a time, so that no test sees another's proxy.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 fn hestia(url: &str) -> MapSource {
     MapSource::new([
         ("WU_HESTIA_API_URL", url),
@@ -41,7 +37,6 @@ fn authenticated_proxy() -> ForwardProxy {
 
 #[test]
 fn wordpress_proxy_constants_carry_http_and_https_panel_requests_with_basic_credentials() {
-    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let pki = generate(&["127.0.0.1"]);
     let https = Sandbox::try_start(wu_sandbox::Options { tls: Some((pki.cert_pem.clone(), pki.key_pem.clone())), ..Default::default() }).unwrap();
     let ca = std::env::temp_dir().join(format!("wu-native-proxy-ca-{}.pem", std::process::id()));
@@ -75,7 +70,6 @@ fn wordpress_proxy_constants_carry_http_and_https_panel_requests_with_basic_cred
 
 #[test]
 fn hosts_wordpress_does_not_proxy_are_reached_directly() {
-    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sandbox = Sandbox::start();
     let cases: &[(&str, Option<&str>, Option<&str>)] = &[
         ("localhost", None, None),
@@ -101,7 +95,6 @@ fn hosts_wordpress_does_not_proxy_are_reached_directly() {
 
 #[test]
 fn a_proxy_refusing_the_credentials_is_an_auth_error_that_never_shows_the_password() {
-    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let pki = generate(&["127.0.0.1"]);
     let https = Sandbox::try_start(wu_sandbox::Options { tls: Some((pki.cert_pem.clone(), pki.key_pem.clone())), ..Default::default() }).unwrap();
     let http = Sandbox::start();
@@ -121,7 +114,6 @@ fn a_proxy_refusing_the_credentials_is_an_auth_error_that_never_shows_the_passwo
 
 #[test]
 fn an_unreachable_proxy_is_a_transport_error_naming_it() {
-    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sandbox = Sandbox::start();
     // A panel whose port reads like a status code (407…) must not pass for a proxy's refusal.
     for url in [sandbox.url(), "http://127.0.0.1:40799".to_string()] {
@@ -140,7 +132,6 @@ fn an_unreachable_proxy_is_a_transport_error_naming_it() {
 
 #[test]
 fn a_malformed_proxy_port_is_a_config_error_naming_it() {
-    let _one_at_a_time = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sandbox = Sandbox::start();
     let mut config = hestia(&sandbox.url());
     config.set("WP_PROXY_HOST", "127.0.0.1");
