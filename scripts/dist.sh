@@ -87,10 +87,11 @@ build_one() {
   echo "    loads in PHP $v with its API, NTS; PHP suite"
   $where /bin/bash -euo pipefail -c '
     v="$1"; so="$2"; export CARGO_TARGET_DIR="$PWD/$3"
-    want="$("php$v" -n -r "ob_start(); phpinfo(INFO_GENERAL); preg_match(\"/^PHP API => (\\d+)\$/m\", ob_get_clean(), \$m); echo \"API\", \$m[1], PHP_ZTS ? \",TS\" : \",NTS\";")"
+    source scripts/php-build-id.sh
+    want="$(php_build_id "php$v")"
     info="$("php$v" -n -d "extension=$PWD/$so" --ri wu_native)"
     grep -q "wu_native support => enabled" <<<"$info"
-    have="$("php$v" -n -r "preg_match(\"/API\\d{8},N?TS/\", file_get_contents(\$argv[1]), \$m); echo \$m[0];" "$so")"
+    have="$(module_build_id "php$v" "$so" || echo "no PHP build id")"
     [ "$have" = "$want" ] || { echo "dist: $so carries $have, PHP $v is $want" >&2; exit 1; }
     echo "    $have"
     PHP="/usr/bin/php$v" PHP_CONFIG="/usr/bin/php-config$v" cargo build --release --locked -q -p wu_sandbox

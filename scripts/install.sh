@@ -45,11 +45,8 @@ fi
 [ "$(id -u)" = 0 ] || { echo "install: run as root (it writes to PHP's extension directory and $etc)" >&2; exit 1; }
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$repo/Cargo.toml" | head -1)"
 
-# PHP's own view of itself: "API20240924,NTS", the extension directory.
-php_build_id() { "$1" -n -r 'ob_start(); phpinfo(INFO_GENERAL); preg_match("/^PHP API => (\d+)$/m", ob_get_clean(), $m); echo "API", $m[1], PHP_ZTS ? ",TS" : ",NTS";'; }
+source "$repo/scripts/php-build-id.sh"
 php_ext_dir() { "$1" -n -r 'echo ini_get("extension_dir");'; }
-# The build id a module was compiled with, read by PHP from the file.
-module_build_id() { "$1" -n -r 'preg_match("/API\d{8},N?TS/", (string) file_get_contents($argv[1]), $m) ? print($m[0]) : exit(1);' "$2"; }
 
 reload_fpm() {
   local v="$1" pid="/run/php/php$1-fpm.pid"
