@@ -43,7 +43,7 @@ final class ConfigTest extends TestCase
         $run = $this->runPhp($this->hestia(['WU_HESTIA_WEB_DOMAIN' => '']), 'return wu_native_add_domain("customer.example", 2, ["providers" => "hestia"]);');
         $this->assertSame('WuNative\\ConfigException', $run['exception']['class']);
         $this->assertStringContainsString('WU_HESTIA_WEB_DOMAIN', $run['exception']['message']);
-        $providers = $this->call($this->hestia(['WU_HESTIA_WEB_DOMAIN' => '']), 'return wu_native_providers()[0];');
+        $providers = $this->call($this->hestia(['WU_HESTIA_WEB_DOMAIN' => '']), 'foreach (wu_native_providers() as $p) { if ($p["id"] === "hestia") { return $p; } }');
         $this->assertSame(['WU_HESTIA_WEB_DOMAIN'], $providers['missing']);
     }
 

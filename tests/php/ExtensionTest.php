@@ -64,8 +64,12 @@ final class ExtensionTest extends TestCase
     public function test_providers_describe_every_supported_panel_and_what_is_missing(): void
     {
         $providers = $this->call([], 'return wu_native_providers();');
-        $hestia = $providers[0];
-        $this->assertSame('hestia', $hestia['id']);
+        $ids = array_column($providers, 'id');
+        $this->assertSame($ids, array_values(array_unique($ids)));
+        $sorted = $ids;
+        sort($sorted);
+        $this->assertSame($sorted, $ids, 'listed by id');
+        $hestia = $providers[array_search('hestia', $ids, true)];
         $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'plugin_handlers'], array_keys($hestia));
         $this->assertSame(
             ['WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider', 'WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping'],
@@ -81,7 +85,7 @@ final class ExtensionTest extends TestCase
         );
         $this->assertContains('WU_HESTIA_RESTART', $hestia['optional']);
 
-        $configured = $this->call($this->hestia(), 'return wu_native_providers()[0];');
+        $configured = $this->call($this->hestia(), 'return array_column(wu_native_providers(), null, "id")["hestia"];');
         $this->assertTrue($configured['configured']);
         $this->assertSame([], $configured['missing']);
     }

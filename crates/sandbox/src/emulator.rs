@@ -38,6 +38,10 @@ pub(crate) trait Emulator: Sync {
     /// first target in `state` (the seed), the sandbox being at `url`.
     fn constants(&self, state: &State, url: &str) -> Vec<(&'static str, String)>;
 
+    /// Every name the target `constants` points at serves in `state`, its
+    /// own name first: what tests that cover every panel check.
+    fn served(&self, state: &State) -> Vec<String>;
+
     /// Whether a body that is not JSON counts as a form even without a
     /// form Content-Type (Hestia's API reads it so).
     fn bodies_are_forms(&self) -> bool {
@@ -45,8 +49,7 @@ pub(crate) trait Emulator: Sync {
     }
 }
 
-/// Every emulated panel, in the order routes are tried.
-pub(crate) static EMULATORS: &[&dyn Emulator] = &[&crate::hestia::Hestia, &crate::enhance::Enhance, &crate::serverpilot::ServerPilot];
+pub(crate) use crate::panels::EMULATORS;
 
 /// The emulator of `panel`.
 pub(crate) fn of(panel: Panel) -> &'static dyn Emulator {
@@ -56,4 +59,21 @@ pub(crate) fn of(panel: Panel) -> &'static dyn Emulator {
 /// Whether `path` is `prefix` or under it.
 pub(crate) fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A plain lower-case host name; `*` only as a leading `*.` label.
+pub fn valid_host(name: &str, allow_wildcard: bool) -> bool {
+    let rest = match name.strip_prefix("*.") {
+        Some(r) if allow_wildcard => r,
+        Some(_) => return false,
+        None => name,
+    };
+    if rest.is_empty() || rest.len() > 253 {
+        return false;
+    }
+    rest.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }

@@ -5,10 +5,8 @@
 
 pub mod echo;
 mod emulator;
-pub mod enhance;
-pub mod hestia;
 pub mod http;
-pub mod serverpilot;
+mod panels;
 pub mod state;
 pub mod proxy;
 pub mod tls;
@@ -25,7 +23,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-pub use state::{default_seed, State, DEFAULT_SEED};
+pub use panels::*;
+pub use state::{default_seed, State};
 
 /// First bytes of each answer kept in the recording.
 const RECORDED_RESPONSE_BYTES: usize = 2048;
@@ -457,6 +456,11 @@ impl Sandbox {
         emulator::of(panel).constants(&lock(&self.shared.seed), &self.url())
     }
 
+    /// Every name the target of `panel`'s constants serves, its own name first.
+    pub fn served(&self, panel: Panel) -> Vec<String> {
+        emulator::of(panel).served(&lock(&self.shared.state))
+    }
+
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
         self.requests().into_iter().filter(|r| r.panel == panel).collect()
     }
@@ -510,51 +514,6 @@ impl Sandbox {
     /// The request log lines (secrets redacted), oldest first.
     pub fn log_lines(&self) -> Vec<String> {
         lock(&self.shared.log_memory).iter().cloned().collect()
-    }
-
-    /// Aliases of a Hestia web domain (empty if unknown).
-    pub fn hestia_aliases(&self, user: &str, domain: &str) -> Vec<String> {
-        lock(&self.shared.state)
-            .hestia
-            .users
-            .get(user)
-            .and_then(|u| u.web_domains.get(domain))
-            .map(|d| d.aliases.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn hestia_reloads(&self) -> u64 {
-        lock(&self.shared.state).hestia.reloads
-    }
-
-    pub fn hestia_failed_logins(&self) -> u32 {
-        lock(&self.shared.state).hestia.failed_logins
-    }
-
-    /// Domain names attached to an Enhance server.
-    pub fn enhance_server_domains(&self, server_id: &str) -> Vec<String> {
-        lock(&self.shared.state)
-            .enhance
-            .servers
-            .get(server_id)
-            .map(|s| s.domains.iter().map(|d| d.domain_name.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Domain names attached to an Enhance website.
-    pub fn enhance_website_domains(&self, org: &str, website: &str) -> Vec<String> {
-        lock(&self.shared.state)
-            .enhance
-            .orgs
-            .get(org)
-            .and_then(|o| o.websites.get(website))
-            .map(|w| w.domains.iter().map(|d| d.domain.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Domains of a ServerPilot app.
-    pub fn serverpilot_domains(&self, app_id: &str) -> Vec<String> {
-        lock(&self.shared.state).serverpilot.apps.get(app_id).map(|a| a.domains.clone()).unwrap_or_default()
     }
 
     pub fn shutdown_handle(&self) -> ShutdownHandle {
@@ -1069,6 +1028,12 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
                 .collect();
             HttpResponse::json(200, &Value::Object(panels))
         }
+        ("GET", "served") => {
+            let state = lock(&shared.state);
+            let panels: serde_json::Map<String, Value> =
+                emulator::EMULATORS.iter().map(|e| (e.panel().name().to_string(), json!(e.served(&state)))).collect();
+            HttpResponse::json(200, &Value::Object(panels))
+        }
         ("PUT", "state") => match serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(State::from_value) {
             Ok(st) => {
                 *lock(&shared.state) = st;
@@ -1166,7 +1131,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Panel>(json).ok(), want, "{json}");
         }
         let err = serde_json::from_str::<Panel>("\"cpanel\"").unwrap_err().to_string();
-        assert!(err.contains("unknown panel 'cpanel'") && err.contains("hestia, enhance, serverpilot"), "{err}");
+        assert!(err.contains("unknown panel 'cpanel'") && err.contains("enhance, hestia, serverpilot"), "{err}");
         assert_eq!(serde_json::to_string(&Panel::Enhance).unwrap(), "\"enhance\"");
     }
 

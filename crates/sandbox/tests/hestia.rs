@@ -1,6 +1,6 @@
 mod common;
 use common::*;
-use wu_sandbox::state::{HestiaUser, WebDomain};
+use wu_sandbox::hestia::{HestiaUser, WebDomain};
 
 const ADD: &str = "v-add-web-domain-alias";
 const DEL: &str = "v-delete-web-domain-alias";

@@ -5,7 +5,7 @@ namespace WuNative\Tests\Support;
 
 /**
  * wp-config constants pointing each provider at the sandbox panel, as the
- * sandbox gives them for its seed (crates/sandbox/seed.json). Needs `$this->sandbox`.
+ * sandbox gives them for its seed (each panel's fixtures/seed.json). Needs `$this->sandbox`.
  */
 trait SandboxConstants
 {

@@ -1,11 +1,10 @@
-//! The provider trait and the registry. A panel is one folder here
-//! (`<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
-//! talking to its API; `provider.rs` planning and applying changes) plus
-//! one line in `REGISTRY`.
-
-pub mod enhance;
-pub mod hestia;
-pub mod serverpilot;
+//! The provider trait and the registry. A panel is one folder here:
+//! `<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
+//! talking to its API; `provider.rs` planning and applying changes;
+//! `emulator.rs`, the sandbox's copy of the panel (compiled into the
+//! sandbox crate, not here); `fixtures/`, its recorded answers and seed;
+//! `tests.rs`, its tests against the sandbox. `build.rs` finds the folders:
+//! there is no list of panels to edit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,8 +17,9 @@ use crate::config::{Setting, Values};
 use crate::domain::HostName;
 use crate::error::ProviderError;
 
-/// Every provider wu_native supports, in the order they are listed to users.
-pub static REGISTRY: &[&ProviderSpec] = &[&hestia::SPEC, &enhance::SPEC, &serverpilot::SPEC];
+// `pub mod <panel>;` for every folder, and `REGISTRY`: every provider
+// wu_native supports, in the order they are listed to users (by id).
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 pub fn find(id: &str) -> Option<&'static ProviderSpec> {
     REGISTRY.iter().copied().find(|spec| spec.id == id)

@@ -66,3 +66,6 @@ fn web_domain(values: &Values) -> Result<String, ProviderError> {
     Ok(web_domain.as_str().strip_prefix("www.").unwrap_or(web_domain.as_str()).to_string())
 }
 
+
+#[cfg(test)]
+mod sandbox_tests;

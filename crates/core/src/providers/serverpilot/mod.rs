@@ -64,3 +64,6 @@ fn target(values: &Values) -> Option<WriteTarget> {
     let app = values.get(APP_ID)?.trim().to_string();
     Some(WriteTarget { identity: format!("{host}|{app}"), label: format!("ServerPilot app {app} on {host}") })
 }
+
+#[cfg(test)]
+mod sandbox_tests;

@@ -4,10 +4,10 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use wu_native_core::config::Values;
-use wu_native_core::ops::{self, Operation, OperationResult, Options};
-use wu_native_core::providers::{serverpilot, Action, Applied, PanelOptions, Plan, Provider};
-use wu_native_core::{ErrorKind, HostName, MapSource, WwwRule};
+use crate::config::Values;
+use crate::ops::{self, Operation, OperationResult, Options};
+use crate::providers::{serverpilot, Action, Applied, PanelOptions, Plan, Provider};
+use crate::{ErrorKind, HostName, MapSource, WwwRule};
 use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
 
 const APP: &str = "nlcN0TwdZAyNEgdp";
@@ -55,7 +55,7 @@ fn posts(sb: &Sandbox) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn set_app(sb: &Sandbox, f: impl FnOnce(&mut wu_sandbox::state::SpApp)) {
+fn set_app(sb: &Sandbox, f: impl FnOnce(&mut wu_sandbox::serverpilot::SpApp)) {
     sb.update_state(|s| f(s.serverpilot.apps.get_mut(APP).unwrap()));
 }
 

@@ -1,8 +1,10 @@
 //! HestiaCP's `/api/` endpoint: auth modes, exit-code answers and the three
 //! web-alias commands, answered as the panel answers them (status, `Hestia-Exit-Code` header, body).
 
+use crate::emulator::valid_host;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::state::{HestiaState, WebDomain};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 /// Failed logins at which fail2ban would ban the client.
@@ -230,23 +232,6 @@ pub fn normalize_aliases(raw: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// A plain lower-case host name; `*` only as a leading `*.` label.
-pub fn valid_host(name: &str, allow_wildcard: bool) -> bool {
-    let rest = match name.strip_prefix("*.") {
-        Some(r) if allow_wildcard => r,
-        Some(_) => return false,
-        None => name,
-    };
-    if rest.is_empty() || rest.len() > 253 {
-        return false;
-    }
-    rest.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    })
 }
 
 fn valid_user(name: &str) -> bool {
@@ -509,6 +494,15 @@ impl crate::Panel {
 /// The Hestia emulator: `/api/` (and `/api/index.php`).
 pub(crate) struct Hestia;
 
+/// What the sandbox knows of this panel; its field of the sandbox's `State`.
+pub type PanelState = HestiaState;
+
+/// The sandbox's registry entry for this panel.
+pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Hestia;
+
+/// The state `Sandbox::start()` begins with: one target serving `network.example`.
+pub const SEED: &str = include_str!("fixtures/seed.json");
+
 impl crate::emulator::Emulator for Hestia {
     fn panel(&self) -> crate::Panel {
         crate::Panel::Hestia
@@ -547,6 +541,11 @@ impl crate::emulator::Emulator for Hestia {
         true
     }
 
+    fn served(&self, state: &crate::State) -> Vec<String> {
+        let first = state.hestia.users.values().find_map(|u| u.web_domains.iter().next());
+        first.map(|(name, d)| std::iter::once(name.clone()).chain(d.aliases.iter().cloned()).collect()).unwrap_or_default()
+    }
+
     /// Legacy password mode, for the first user's first web domain.
     fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
         let st = &state.hestia;
@@ -578,4 +577,85 @@ fn detail(params: &[(String, String)], auth: Option<Auth>) -> String {
         parts.push(format!("auth={}", a.label()));
     }
     parts.join(" ")
+}
+
+fn default_alias_limit() -> u64 {
+    1000
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct HestiaState {
+    pub admin_user: String,
+    pub admin_password: String,
+    /// access key → secret key
+    pub access_keys: BTreeMap<String, String>,
+    pub legacy_hashes: Vec<String>,
+    pub api_enabled: bool,
+    pub ip_allowed: bool,
+    /// Refused logins; at 5 or more the client is "banned" (fail2ban).
+    pub failed_logins: u32,
+    pub users: BTreeMap<String, HestiaUser>,
+    /// Web-server reloads performed.
+    pub reloads: u64,
+}
+
+impl Default for HestiaState {
+    fn default() -> Self {
+        HestiaState {
+            admin_user: "admin".into(),
+            admin_password: String::new(),
+            access_keys: BTreeMap::new(),
+            legacy_hashes: Vec::new(),
+            api_enabled: true,
+            ip_allowed: true,
+            failed_logins: 0,
+            users: BTreeMap::new(),
+            reloads: 0,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct HestiaUser {
+    pub suspended: bool,
+    /// Package limit: aliases over all of the user's web domains.
+    pub alias_limit: u64,
+    pub web_domains: BTreeMap<String, WebDomain>,
+}
+
+impl Default for HestiaUser {
+    fn default() -> Self {
+        HestiaUser { suspended: false, alias_limit: default_alias_limit(), web_domains: BTreeMap::new() }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct WebDomain {
+    pub aliases: Vec<String>,
+    pub suspended: bool,
+}
+
+/// What tests read of this panel's state.
+impl crate::Sandbox {
+    /// Aliases of a Hestia web domain (empty if unknown).
+    pub fn hestia_aliases(&self, user: &str, domain: &str) -> Vec<String> {
+        crate::lock(&self.shared.state)
+            .hestia
+            .users
+            .get(user)
+            .and_then(|u| u.web_domains.get(domain))
+            .map(|d| d.aliases.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn hestia_reloads(&self) -> u64 {
+        crate::lock(&self.shared.state).hestia.reloads
+    }
+
+    pub fn hestia_failed_logins(&self) -> u32 {
+        crate::lock(&self.shared.state).hestia.failed_logins
+    }
 }

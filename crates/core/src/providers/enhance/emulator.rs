@@ -1,8 +1,9 @@
 //! Enhance's `/api/servers…` and `/api/orgs…` routes (Bearer auth).
 
-use crate::hestia::valid_host;
+use crate::emulator::valid_host;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::state::{EnhanceState, ServerDomain, WebsiteDomain};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 fn error(status: u16, code: &str, detail: &str) -> HttpResponse {
@@ -211,6 +212,15 @@ impl crate::Panel {
 /// The Enhance emulator: `/api/servers/…` and `/api/orgs/…`.
 pub(crate) struct Enhance;
 
+/// What the sandbox knows of this panel; its field of the sandbox's `State`.
+pub type PanelState = EnhanceState;
+
+/// The sandbox's registry entry for this panel.
+pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Enhance;
+
+/// The state `Sandbox::start()` begins with: one target serving `network.example`.
+pub const SEED: &str = include_str!("fixtures/seed.json");
+
 impl crate::emulator::Emulator for Enhance {
     fn panel(&self) -> crate::Panel {
         crate::Panel::Enhance
@@ -230,6 +240,11 @@ impl crate::emulator::Emulator for Enhance {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
 
+    fn served(&self, state: &crate::State) -> Vec<String> {
+        let first = state.enhance.servers.values().next();
+        first.map(|s| s.domains.iter().map(|d| d.domain_name.clone()).collect()).unwrap_or_default()
+    }
+
     /// Server mode, for the first token and the first server.
     fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
         let st = &state.enhance;
@@ -238,5 +253,90 @@ impl crate::emulator::Emulator for Enhance {
             ("WU_ENHANCE_API_URL", format!("{url}/api")),
             ("WU_ENHANCE_SERVER_ID", st.servers.keys().next().cloned().unwrap_or_default()),
         ]
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct EnhanceState {
+    pub tokens: Vec<String>,
+    pub servers: BTreeMap<String, EnhanceServer>,
+    pub orgs: BTreeMap<String, EnhanceOrg>,
+    /// Counter behind the deterministic ids the sandbox hands out.
+    pub next_id: u64,
+}
+
+impl Default for EnhanceState {
+    fn default() -> Self {
+        EnhanceState { tokens: Vec::new(), servers: BTreeMap::new(), orgs: BTreeMap::new(), next_id: 1 }
+    }
+}
+
+impl EnhanceState {
+    /// Deterministic UUID (version 4 layout, variant nibble 9) so repeated
+    /// runs see the same ids.
+    pub fn new_id(&mut self) -> String {
+        let n = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        format!("00000000-0000-4000-9000-{:012x}", n % 0x1_0000_0000_0000)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct EnhanceServer {
+    pub website_id: String,
+    pub domains: Vec<ServerDomain>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ServerDomain {
+    pub domain_id: String,
+    pub domain_name: String,
+    pub is_primary: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct EnhanceOrg {
+    pub websites: BTreeMap<String, EnhanceWebsite>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct EnhanceWebsite {
+    pub domains: Vec<WebsiteDomain>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebsiteDomain {
+    pub domain_id: String,
+    pub domain: String,
+    pub mapping_kind: String,
+}
+
+/// What tests read of this panel's state.
+impl crate::Sandbox {
+    /// Domain names attached to an Enhance server.
+    pub fn enhance_server_domains(&self, server_id: &str) -> Vec<String> {
+        crate::lock(&self.shared.state)
+            .enhance
+            .servers
+            .get(server_id)
+            .map(|s| s.domains.iter().map(|d| d.domain_name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Domain names attached to an Enhance website.
+    pub fn enhance_website_domains(&self, org: &str, website: &str) -> Vec<String> {
+        crate::lock(&self.shared.state)
+            .enhance
+            .orgs
+            .get(org)
+            .and_then(|o| o.websites.get(website))
+            .map(|w| w.domains.iter().map(|d| d.domain.clone()).collect())
+            .unwrap_or_default()
     }
 }

@@ -2,10 +2,10 @@
 //! sent, what the panel ends up with, and how each answer is reported.
 
 use serde_json::{json, Value};
-use wu_native_core::config::Values;
-use wu_native_core::ops::{self, Operation, OperationResult, Options};
-use wu_native_core::providers::{enhance, Action, Plan, Provider};
-use wu_native_core::{ErrorKind, HostName, MapSource, WwwRule};
+use crate::config::Values;
+use crate::ops::{self, Operation, OperationResult, Options};
+use crate::providers::{enhance, Action, Plan, Provider};
+use crate::{ErrorKind, HostName, MapSource, WwwRule};
 use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
 
 const TOKEN: &str = "sandbox-enhance-token";
@@ -481,13 +481,13 @@ fn a_domain_id_that_is_not_a_uuid_is_an_api_error_and_no_delete_is_sent() {
         for id in hostile {
             let sb = Sandbox::start();
             sb.update_state(|s| match mode {
-                Mode::Server => s.enhance.servers.get_mut(SERVER).unwrap().domains.push(wu_sandbox::state::ServerDomain {
+                Mode::Server => s.enhance.servers.get_mut(SERVER).unwrap().domains.push(wu_sandbox::enhance::ServerDomain {
                     domain_id: id.to_string(),
                     domain_name: "customer.example".into(),
                     is_primary: false,
                 }),
                 Mode::Website => s.enhance.orgs.get_mut(ORG).unwrap().websites.get_mut(SITE).unwrap().domains.push(
-                    wu_sandbox::state::WebsiteDomain { domain_id: id.to_string(), domain: "customer.example".into(), mapping_kind: "alias".into() },
+                    wu_sandbox::enhance::WebsiteDomain { domain_id: id.to_string(), domain: "customer.example".into(), mapping_kind: "alias".into() },
                 ),
             });
             let options = Options { www: WwwRule::Never, ..Options::default() };

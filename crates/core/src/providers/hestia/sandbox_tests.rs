@@ -1,9 +1,9 @@
 //! Hestia against the sandbox panel: what is sent, what the panel ends up
 //! with, and how each answer is reported.
 
-use wu_native_core::ops::{self, Operation, Options, OperationResult};
-use wu_native_core::providers::Action;
-use wu_native_core::{ErrorKind, MapSource, WwwRule};
+use crate::ops::{self, Operation, Options, OperationResult};
+use crate::providers::Action;
+use crate::{ErrorKind, MapSource, WwwRule};
 use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
 
 const DOMAIN: &str = "network.example";

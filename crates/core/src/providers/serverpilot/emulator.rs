@@ -1,7 +1,8 @@
 //! ServerPilot API v1 under `/v1/…` (Basic auth).
 
 use crate::http::{HttpRequest, HttpResponse};
-use crate::state::{ServerPilotState, SpApp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use base64::Engine;
 use serde_json::{json, Value};
 
@@ -146,6 +147,15 @@ impl crate::Panel {
 /// The ServerPilot emulator: `/v1/…`.
 pub(crate) struct ServerPilot;
 
+/// What the sandbox knows of this panel; its field of the sandbox's `State`.
+pub type PanelState = ServerPilotState;
+
+/// The sandbox's registry entry for this panel.
+pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &ServerPilot;
+
+/// The state `Sandbox::start()` begins with: one target serving `network.example`.
+pub const SEED: &str = include_str!("fixtures/seed.json");
+
 impl crate::emulator::Emulator for ServerPilot {
     fn panel(&self) -> crate::Panel {
         crate::Panel::ServerPilot
@@ -165,6 +175,10 @@ impl crate::emulator::Emulator for ServerPilot {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
 
+    fn served(&self, state: &crate::State) -> Vec<String> {
+        state.serverpilot.apps.values().next().map(|a| a.domains.clone()).unwrap_or_default()
+    }
+
     /// The account's credentials and its first app.
     fn constants(&self, state: &crate::State, url: &str) -> Vec<(&'static str, String)> {
         let st = &state.serverpilot;
@@ -181,5 +195,142 @@ impl crate::emulator::Emulator for ServerPilot {
             Some((user, pass)) => vec![format!("{user}:{pass}"), pass],
             None => vec![],
         }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_action_status() -> String {
+    "success".into()
+}
+
+fn default_open_reads() -> u32 {
+    2
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct ServerPilotState {
+    pub client_id: String,
+    pub api_key: String,
+    pub apps: BTreeMap<String, SpApp>,
+    pub actions: BTreeMap<String, SpAction>,
+    /// Status new actions start with ("open" lets tests exercise waiting).
+    #[serde(default = "default_action_status")]
+    pub action_status: String,
+    /// Reads after which an open action turns "success".
+    #[serde(default = "default_open_reads")]
+    pub open_reads: u32,
+    pub next_action: u64,
+    /// Ids the next actions take, first first, before numbered ones: lets a
+    /// test make the panel answer a hostile `actionid`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub action_ids: Vec<String>,
+}
+
+impl Default for ServerPilotState {
+    fn default() -> Self {
+        ServerPilotState {
+            client_id: String::new(),
+            api_key: String::new(),
+            apps: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            action_status: default_action_status(),
+            open_reads: default_open_reads(),
+            next_action: 1,
+            action_ids: Vec::new(),
+        }
+    }
+}
+
+impl ServerPilotState {
+    /// Records a new action and returns its id (16 characters, like the real ones).
+    pub fn new_action(&mut self, app_id: &str, serverid: &str) -> String {
+        let n = self.next_action;
+        self.next_action = self.next_action.saturating_add(1);
+        let id = if self.action_ids.is_empty() {
+            format!("sbxaction{:07}", n % 10_000_000)
+        } else {
+            self.action_ids.remove(0)
+        };
+        let action = SpAction {
+            status: self.action_status.clone(),
+            app_id: app_id.to_string(),
+            serverid: serverid.to_string(),
+            datecreated: 1_700_000_000 + n,
+            reads: 0,
+        };
+        self.actions.insert(id.clone(), action);
+        id
+    }
+}
+
+fn default_runtime() -> String {
+    "php8.2".into()
+}
+
+fn default_serverid() -> String {
+    "sbxServer0000001".into()
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct SpApp {
+    pub name: String,
+    #[serde(default = "default_serverid")]
+    pub serverid: String,
+    #[serde(default = "default_runtime")]
+    pub runtime: String,
+    pub domains: Vec<String>,
+    /// null, or the certificate object (`{"auto":true,…}` for AutoSSL).
+    pub ssl: Value,
+    pub autossl: AutoSsl,
+}
+
+impl Default for SpApp {
+    fn default() -> Self {
+        SpApp {
+            name: String::new(),
+            serverid: default_serverid(),
+            runtime: default_runtime(),
+            domains: Vec::new(),
+            ssl: Value::Null,
+            autossl: AutoSsl::default(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct AutoSsl {
+    #[serde(default = "yes")]
+    pub available: bool,
+    pub domains: Vec<String>,
+}
+
+impl Default for AutoSsl {
+    fn default() -> Self {
+        AutoSsl { available: true, domains: Vec::new() }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SpAction {
+    pub status: String,
+    pub app_id: String,
+    pub serverid: String,
+    pub datecreated: u64,
+    /// How often the action has been read (drives open → success).
+    pub reads: u32,
+}
+
+/// What tests read of this panel's state.
+impl crate::Sandbox {
+    /// Domains of a ServerPilot app.
+    pub fn serverpilot_domains(&self, app_id: &str) -> Vec<String> {
+        crate::lock(&self.shared.state).serverpilot.apps.get(app_id).map(|a| a.domains.clone()).unwrap_or_default()
     }
 }

@@ -1,0 +1,43 @@
+//! Finds the panel emulators: every `crates/core/src/providers/<panel>/emulator.rs`
+//! becomes module `<panel>` of this crate, a field of `State` and an entry of
+//! `EMULATORS` (see `src/panels.rs`). Adding a panel's folder is enough.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let providers = manifest.join("../core/src/providers").canonicalize().expect("crates/core/src/providers exists");
+    println!("cargo:rerun-if-changed={}", providers.display());
+
+    let mut panels: Vec<(String, PathBuf)> = std::fs::read_dir(&providers)
+        .expect("crates/core/src/providers is readable")
+        .filter_map(|entry| {
+            let dir = entry.ok()?.path();
+            let emulator = dir.join("emulator.rs");
+            let id = dir.file_name()?.to_str()?.to_string();
+            emulator.is_file().then_some((id, emulator))
+        })
+        .collect();
+    panels.sort();
+
+    let mut out = String::new();
+    for (id, path) in &panels {
+        writeln!(out, "#[path = {:?}]\npub mod {id};", path.display().to_string()).unwrap();
+    }
+    out.push_str("\n/// The sandbox's whole world, one field per emulated panel; serialisable\n");
+    out.push_str("/// so it doubles as the seed format (a partial seed is accepted).\n");
+    out.push_str("#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]\n#[serde(default)]\npub struct State {\n");
+    for (id, _) in &panels {
+        writeln!(out, "    pub {id}: {id}::PanelState,").unwrap();
+    }
+    out.push_str("}\n\n/// Every emulated panel, in the order routes are tried.\n");
+    out.push_str("pub(crate) static EMULATORS: &[&dyn crate::emulator::Emulator] = &[");
+    out.push_str(&panels.iter().map(|(id, _)| format!("{id}::EMULATOR")).collect::<Vec<_>>().join(", "));
+    out.push_str("];\n\n/// Each panel's seed, by panel id.\npub(crate) static SEEDS: &[(&str, &str)] = &[");
+    out.push_str(&panels.iter().map(|(id, _)| format!("({id:?}, {id}::SEED)")).collect::<Vec<_>>().join(", "));
+    out.push_str("];\n");
+
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("panels.rs");
+    std::fs::write(&dest, out).expect("OUT_DIR is writable");
+}
