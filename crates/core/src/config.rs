@@ -105,6 +105,12 @@ impl Setting {
 pub const TIMEOUT: &str = "WU_NATIVE_TIMEOUT";
 pub const CA_FILE: &str = "WU_NATIVE_CA_FILE";
 pub const SSL_VERIFY: &str = "WU_NATIVE_SSL_VERIFY";
+/// WordPress's proxy constants, honoured as WordPress honours them.
+pub const PROXY_HOST: &str = "WP_PROXY_HOST";
+pub const PROXY_PORT: &str = "WP_PROXY_PORT";
+pub const PROXY_USERNAME: &str = "WP_PROXY_USERNAME";
+pub const PROXY_PASSWORD: &str = "WP_PROXY_PASSWORD";
+pub const PROXY_BYPASS_HOSTS: &str = "WP_PROXY_BYPASS_HOSTS";
 
 /// Settings every provider honours.
 pub const COMMON_SETTINGS: &[Setting] = &[
@@ -120,15 +126,15 @@ pub const COMMON_SETTINGS: &[Setting] = &[
         "Set to false to accept any panel certificate (insecure; every result then carries a warning).",
     ),
     Setting::optional(
-        crate::proxy::PROXY_HOST,
+        PROXY_HOST,
         "",
         "WordPress's proxy: panel requests go through it, as WordPress's own do (with `WP_PROXY_PORT`; wins over `https_proxy` and the like).",
     ),
-    Setting::optional(crate::proxy::PROXY_PORT, "", "The port of `WP_PROXY_HOST`."),
-    Setting::optional(crate::proxy::PROXY_USERNAME, "", "User name for the proxy (Basic authentication, with `WP_PROXY_PASSWORD`)."),
-    Setting::optional(crate::proxy::PROXY_PASSWORD, "", "Password for the proxy.").secret(),
+    Setting::optional(PROXY_PORT, "", "The port of `WP_PROXY_HOST`."),
+    Setting::optional(PROXY_USERNAME, "", "User name for the proxy (Basic authentication, with `WP_PROXY_PASSWORD`)."),
+    Setting::optional(PROXY_PASSWORD, "", "Password for the proxy.").secret(),
     Setting::optional(
-        crate::proxy::PROXY_BYPASS_HOSTS,
+        PROXY_BYPASS_HOSTS,
         "",
         "Comma-separated hosts reached without the proxy, `*` as a wildcard (localhost and the site's own host always are).",
     ),

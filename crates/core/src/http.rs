@@ -359,14 +359,7 @@ pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str)
     Ok(url)
 }
 
-/// `host:port` of a URL, never its user info, path or query.
-pub fn host_of(url: &Url) -> String {
-    match (url.host_str(), url.port_or_known_default()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => "the panel".to_string(),
-    }
-}
+pub use crate::address::host_of;
 
 /// The causes of an error, innermost last, without the URL reqwest adds.
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -405,8 +398,8 @@ fn redactor_with_proxy(settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> R
 }
 
 fn proxy_refused(route: &ProxyRoute) -> ProviderError {
-    let fix = if route.source == crate::proxy::PROXY_HOST {
-        format!("check {} and {}", crate::proxy::PROXY_USERNAME, crate::proxy::PROXY_PASSWORD)
+    let fix = if route.source == crate::config::PROXY_HOST {
+        format!("check {} and {}", crate::config::PROXY_USERNAME, crate::config::PROXY_PASSWORD)
     } else {
         format!("check the credentials in the environment variable {}", route.source)
     };

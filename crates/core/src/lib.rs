@@ -1,5 +1,6 @@
 //! wu_native's core: everything but the PHP binding, testable without PHP.
 
+pub mod address;
 pub mod config;
 pub mod docs;
 pub mod domain;

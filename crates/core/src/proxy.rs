@@ -11,11 +11,7 @@ use crate::domain::printable;
 use crate::error::ProviderError;
 use crate::secret::Secret;
 
-pub const PROXY_HOST: &str = "WP_PROXY_HOST";
-pub const PROXY_PORT: &str = "WP_PROXY_PORT";
-pub const PROXY_USERNAME: &str = "WP_PROXY_USERNAME";
-pub const PROXY_PASSWORD: &str = "WP_PROXY_PASSWORD";
-pub const PROXY_BYPASS_HOSTS: &str = "WP_PROXY_BYPASS_HOSTS";
+pub use crate::config::{PROXY_BYPASS_HOSTS, PROXY_HOST, PROXY_PASSWORD, PROXY_PORT, PROXY_USERNAME};
 
 /// A proxy to send one request through.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,7 +26,7 @@ pub struct ProxyRoute {
 impl ProxyRoute {
     /// `host:port` of the proxy, for messages.
     pub fn address(&self) -> String {
-        crate::http::host_of(&self.url)
+        crate::address::host_of(&self.url)
     }
 }
 
