@@ -102,6 +102,7 @@ final class Actions
             'status' => $state['status'] ?? '',
             'html' => ApplySection::html($state, []),
             'activity' => ActivitySection::html(),
+            'drift' => DriftSection::html(Drift::last(), []),
         ];
     }
 

@@ -29,6 +29,10 @@ final class DriftSection
             Page::ago((int) $drift['checked_at']),
             number_format_i18n((int) $drift['wanted']),
         )) . '</p>';
+        $job = ApplyJob::state();
+        if ($job !== null && isset($job['finished_at']) && $job['finished_at'] >= $drift['checked_at']) {
+            $html .= '<p class="wu-native-stale">' . esc_html__('A sync ran since this check: check again to see what is left.', 'wu-native') . '</p>';
+        }
         $html .= '<table class="widefat striped wu-native-drift-counts"><thead><tr>'
             . '<th scope="col">' . esc_html__('Panel', 'wu-native') . '</th>'
             . '<th scope="col">' . esc_html__('Served now', 'wu-native') . '</th>'

@@ -40,11 +40,11 @@ final class StatusSection
         $html .= '</tbody></table>';
 
         $html .= '<table class="widefat striped wu-native-panels"><thead><tr>'
-            . '<th scope="col">' . esc_html__('Panel', 'wu-native') . '</th>'
-            . '<th scope="col">' . esc_html__('Configured', 'wu-native') . '</th>'
-            . '<th scope="col">' . esc_html__('Domain hooks', 'wu-native') . '</th>'
-            . '<th scope="col">' . esc_html__('Settings (where each comes from)', 'wu-native') . '</th>'
-            . '<th scope="col">' . esc_html__('Connection', 'wu-native') . '</th>'
+            . '<th scope="col" class="column-panel">' . esc_html__('Panel', 'wu-native') . '</th>'
+            . '<th scope="col" class="column-configured">' . esc_html__('Configured', 'wu-native') . '</th>'
+            . '<th scope="col" class="column-hooks">' . esc_html__('Domain hooks', 'wu-native') . '</th>'
+            . '<th scope="col" class="column-settings">' . esc_html__('Settings (where each comes from)', 'wu-native') . '</th>'
+            . '<th scope="col" class="column-connection">' . esc_html__('Connection', 'wu-native') . '</th>'
             . '</tr></thead><tbody>';
         $modes = array_column(wu_native_providers(), 'mode', 'id');
         foreach (NativeProviders::statuses() as $status) {

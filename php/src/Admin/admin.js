@@ -54,6 +54,9 @@
         }
         replaceSection('wu-native-apply', answer.html);
         replaceSection('wu-native-activity', answer.activity);
+        if (answer.status !== 'queued' && answer.status !== 'running') {
+          replaceSection('wu-native-drift', answer.drift);
+        }
         poll();
       });
     }, 1000);
@@ -88,6 +91,9 @@
       say(span, answer);
       if (answer.activity) {
         replaceSection('wu-native-activity', answer.activity);
+      }
+      if (action === 'apply' && answer.status === 'done') {
+        replaceSection('wu-native-drift', answer.drift);
       }
       poll();
     });
