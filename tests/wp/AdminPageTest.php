@@ -75,6 +75,15 @@ final class AdminPageTest extends WordPressTestCase
         $this->assertStringNotContainsString('Check drift', $page);
     }
 
+    public function test_the_page_says_why_drift_and_apply_cannot_run(): void
+    {
+        $withoutMappings = $this->admin->page(['constants' => $this->hestia()]);
+        $withoutProvider = $this->admin->page(['constants' => $this->hestia(), 'network' => ['wu_test_domains' => [], 'wu_host_integrations_enabled' => []]]);
+
+        $this->assertStringContainsString('Ultimate Multisite&#039;s domain mappings cannot be read here (no wu_get_domains())', $withoutMappings);
+        $this->assertStringContainsString('no provider is enabled for wu_native: enable one in Ultimate Multisite&#039;s integrations or define WU_NATIVE_PROVIDERS.', $withoutProvider);
+    }
+
     public function test_a_connection_test_answers_access_authorized(): void
     {
         $answer = $this->admin->ajax('test', ['provider' => 'hestia'], ['constants' => $this->hestia()]);

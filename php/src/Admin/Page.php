@@ -7,6 +7,7 @@ namespace WuNative\Admin;
 use WuNative\NativeProviders;
 use WuNative\Plugin;
 use WuNative\Sync\Schedule;
+use WuNative\Sync\WantedDomains;
 
 /**
  * The network admin page "Hosting panels": status, connection tests, drift,
@@ -100,6 +101,11 @@ final class Page
     {
         $warnings = [];
         if (extension_loaded('wu_native')) {
+            if (!WantedDomains::pluginAvailable()) {
+                $warnings[] = __('Ultimate Multisite\'s domain mappings cannot be read here (no wu_get_domains()), so drift and apply cannot run; wp wu-native sync --file=<path> syncs a list of names meanwhile.', 'wu-native');
+            } elseif (NativeProviders::ids() === []) {
+                $warnings[] = NativeProviders::NONE_ENABLED . '.';
+            }
             foreach (NativeProviders::unsupportedInConstant() as $id) {
                 /* translators: %s: a provider id */
                 $warnings[] = sprintf(__('WU_NATIVE_PROVIDERS names \'%s\', which wu_native does not support: its domain hooks will fail.', 'wu-native'), $id);
