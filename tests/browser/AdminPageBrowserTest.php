@@ -19,7 +19,7 @@ final class AdminPageBrowserTest extends WordPressTestCase
     private const PAGE = self::SITE . '/wp-admin/network/admin.php?page=wu-native';
     private const MAPPINGS = 250;
 
-    private WebDriver $browser;
+    private ?WebDriver $browser = null;
     private AdminRequests $admin;
     private array $scenario;
 
@@ -44,24 +44,17 @@ final class AdminPageBrowserTest extends WordPressTestCase
         }
         file_put_contents($this->wordpress->root . '/web-constants.php', "<?php\n" . $defines);
         $this->sandbox->setHestiaAliases(['www.network.example', 'customer.network.example', 'stale.example']);
-
-        $port = (int) getenv('WU_WEB_PORT');
-        $this->browser = new WebDriver((string) getenv('WU_WEBDRIVER_URL'), '/usr/bin/chromium', [
-            '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars',
-            '--window-size=1280,2200', '--lang=en-US',
-            // The network's names lead to the test's web server.
-            "--host-resolver-rules=MAP network.example 127.0.0.1:$port, MAP *.network.example 127.0.0.1:$port",
-        ]);
     }
 
     protected function tearDown(): void
     {
-        $this->browser->quit();
+        $this->browser?->quit();
         parent::tearDown();
     }
 
     public function test_a_network_admin_tests_a_panel_sees_the_drift_and_applies_it_while_others_are_refused(): void
     {
+        $this->startBrowser(javascript: true);
         $this->logIn('admin', 'admin-password');
         $this->browser->open(self::PAGE);
         $this->assertSame('Hosting panels', $this->browser->text('.wu-native-admin h1'));
@@ -144,6 +137,37 @@ final class AdminPageBrowserTest extends WordPressTestCase
         $this->browser->open(self::SITE . '/wp-admin/');
         $this->assertSame([403, 403], $this->forgedPosts());
         $this->assertSame($requests, $this->sandbox->requestCount());
+    }
+
+    public function test_without_javascript_the_status_shows_and_each_action_is_a_form_post(): void
+    {
+        $this->startBrowser(javascript: false);
+        $this->logIn('admin', 'admin-password');
+        $this->browser->open(self::PAGE);
+        $this->assertStringContainsString('wp-config.php', $this->browser->text('#wu-native-panel-hestia'));
+
+        $this->browser->click('#wu-native-panel-hestia button[type="submit"]');
+        $this->assertSame('Access Authorized', $this->browser->text('#wu-native-panel-hestia .wu-native-answer.is-ok'));
+        $this->browser->click('#wu-native-drift button[type="submit"]');
+        $this->assertSame('500', $this->browser->text('#wu-native-drift tr[data-provider="hestia"] .to-add'));
+        $this->assertStringStartsWith('Drift checked: 1000 to add', $this->browser->text('#wu-native-drift .wu-native-answer-notice'));
+        $this->assertSame([], $this->sandbox->hestiaWrites());
+        $this->assertNoSecret($this->browser->source());
+    }
+
+    /** Chromium with its own profile; the network's names lead to the test's web server. */
+    private function startBrowser(bool $javascript): void
+    {
+        $port = (int) getenv('WU_WEB_PORT');
+        $arguments = [
+            '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars',
+            '--window-size=1280,2200', '--lang=en-US',
+            "--host-resolver-rules=MAP network.example 127.0.0.1:$port, MAP *.network.example 127.0.0.1:$port",
+        ];
+        if (!$javascript) {
+            $arguments[] = '--blink-settings=scriptEnabled=false';
+        }
+        $this->browser = new WebDriver((string) getenv('WU_WEBDRIVER_URL'), '/usr/bin/chromium', $arguments);
     }
 
     private function logIn(string $user, string $password): void
