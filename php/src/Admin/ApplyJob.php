@@ -63,7 +63,7 @@ final class ApplyJob
     public static function start(bool $prune): array
     {
         if (self::busy()) {
-            throw new \RuntimeException('a sync started from this page is already queued or running; wait for it to finish');
+            throw new \RuntimeException(__('a sync started from this page is already queued or running; wait for it to finish', 'wu-native'));
         }
         $providers = Drift::providers();
         $run = SyncRun::ofPluginMappings($providers, $prune);
