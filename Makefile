@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXT := $(CURDIR)/target/release/libwu_native.so
 
-.PHONY: all deps deps-test build dist test test-matrix test-rust test-php test-wp demo install readme clean soak soak-short bench fuzz
+.PHONY: all deps deps-test build dist test test-matrix test-rust test-php test-wp test-browser demo install readme clean soak soak-short bench fuzz
 
 all: build
 
@@ -17,17 +17,17 @@ build: deps
 	@echo "==> built $(EXT)"
 
 ## Everything: Rust tests, PHPUnit against the built extension, the WordPress
-## glue in a real multisite, and a short php-fpm soak.
-test: deps-test build test-rust test-php test-wp soak-short
+## glue in a real multisite, its admin page in headless Chromium, and a short php-fpm soak.
+test: deps-test build test-rust test-php test-wp test-browser soak-short
 
 ## The PHP matrix: `make test` on this machine's PHP, then PHP 8.4 + WordPress 6.8
 ## (and PIE's phpize build) in a cached Debian 13 root (needs root).
 test-matrix: test
 	@scripts/test-matrix.sh
 
-## One install for all that `make test` needs (PHP, WordPress, MariaDB, php-fpm).
+## One install for all that `make test` needs (PHP, WordPress, MariaDB, php-fpm, Chromium).
 deps-test:
-	@scripts/deps.sh build wp soak
+	@scripts/deps.sh build wp soak browser
 
 test-rust:
 	$(CARGO) test --release -p wu_native_core -p wu_sandbox -p wu_soak
@@ -38,6 +38,10 @@ test-php:
 ## The WordPress glue (php/) in a real multisite: Debian's wordpress + MariaDB, the sandbox panel.
 test-wp: build
 	@scripts/wp-test.sh
+
+## The network admin page in Debian's headless Chromium (chromedriver), served by PHP's built-in web server.
+test-browser: build
+	@scripts/browser-test.sh
 
 ## Load: php-fpm workers under 20,000 add/remove calls over FastCGI; failed calls, crashes, RSS growth.
 soak: build

@@ -5,6 +5,7 @@
  * Version: 0.1.0
  * Network: true
  * Requires PHP: 8.2
+ * Text Domain: wu-native
  *
  * Install: load the extension (extension=wu_native.so), then put this file in
  * wp-content/mu-plugins/ — as a symlink to the copy in the wu_native source,

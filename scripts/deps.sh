@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs, on Debian, what wu_native's commands need and is missing, with one
 # apt-get update and one install for everything asked:
-#   scripts/deps.sh [build] [wp] [soak]      (no argument: build)
+#   scripts/deps.sh [build] [wp] [soak] [browser]   (no argument: build)
 #   build: PHP (cli, dev files, curl, mbstring, xml), libclang, PHPUnit
 #   wp:    Debian's wordpress, MariaDB's server, PHP's mysqli (WordPress tests, bench)
 #   soak:  PHP's php-fpm
+#   browser: Debian's chromium and chromium-driver, and a font (the admin page's browser test)
 # PHP: the version in PHP_VERSION (e.g. PHP_VERSION=8.4), else the one the
 # `php` command runs, else the release's default (Debian 12: 8.2, 13: 8.4).
 # Services are never started by the install: the tests run their own.
@@ -18,7 +19,8 @@ fi
 # phpX.Y-* for a known version; the release's default PHP through the php-* packages otherwise.
 pkg="php${version}"
 php="php${version}"
-has_php_module() { "$php" -m 2>/dev/null | grep -qix "$1"; }
+# grep reads everything: with -q it could stop early and fail php with SIGPIPE under pipefail.
+has_php_module() { "$php" -m 2>/dev/null | grep -ix "$1" >/dev/null; }
 # The library bindgen loads: libclang.so[.N] or libclang-N.so[.N]. libclang-cpp
 # (pulled in by llvm-N-dev) is another library and does not count.
 has_libclang() {
@@ -55,13 +57,20 @@ need_soak() {
   fi
 }
 
+need_browser() {
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+}
+
 [ $# -gt 0 ] || set -- build
 for group in "$@"; do
   case "$group" in
     build) need_build ;;
     wp) need_wp ;;
     soak) need_soak ;;
-    *) echo "deps: unknown group '$group' (build, wp, soak)" >&2; exit 2 ;;
+    browser) need_browser ;;
+    *) echo "deps: unknown group '$group' (build, wp, soak, browser)" >&2; exit 2 ;;
   esac
 done
 

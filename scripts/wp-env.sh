@@ -1,5 +1,6 @@
-# Shared by scripts/wp-test.sh and scripts/bench.sh (sourced, not run): a
-# private MariaDB for a throw-away WordPress, and waiting for what they start.
+# Shared by scripts/wp-test.sh, scripts/browser-test.sh and scripts/bench.sh
+# (sourced, not run): a private MariaDB for a throw-away WordPress, the test
+# network on it, and waiting for what they start.
 
 # wait_for FILE PID WHAT: until FILE exists (a socket) or has content (a port file).
 wait_for() {
@@ -34,6 +35,32 @@ CREATE DATABASE wordpress;
 CREATE USER 'wordpress'@'localhost' IDENTIFIED BY 'wordpress';
 GRANT ALL ON wordpress.* TO 'wordpress'@'localhost';
 SQL
+}
+
+# start_test_network ROOT REPO SANDBOX_BIN: MariaDB, the sandbox panel
+# (loopback) and one WordPress multisite with the wu-native mu-plugin, as the
+# WordPress suite uses them. Sets MARIADB_PID and sandbox_pid, exports
+# WU_SANDBOX_URL.
+start_test_network() {
+  local root="$1" repo="$2" sandbox_bin="$3" content
+  start_mariadb "$root"
+
+  echo "==> sandbox panel"
+  "$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/sandbox.port" --log "$root/sandbox-requests.log" >"$root/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  wait_for "$root/sandbox.port" "$sandbox_pid" "the sandbox panel" || { cat "$root/sandbox.log" >&2; return 1; }
+  for _ in $(seq 1 20); do [ -s "$root/sandbox.port" ] && break; sleep 0.05; done
+  export WU_SANDBOX_URL="http://127.0.0.1:$(cat "$root/sandbox.port")"
+
+  echo "==> WordPress multisite with the wu-native mu-plugin"
+  content="$root/wp-content"
+  mkdir -p "$content/mu-plugins" "$content/plugins" "$content/themes" "$content/uploads"
+  # Installed as a user would: one file in mu-plugins (a symlink to php/).
+  ln -s "$repo/php/wu-native.php" "$content/mu-plugins/wu-native.php"
+  ln -s "$repo/tests/wp/fixtures/mu-plugins/0-wu-native-test-harness.php" "$content/mu-plugins/"
+  ln -s "$repo/tests/wp/fixtures/ultimate-multisite" "$content/plugins/ultimate-multisite"
+  php -n -d extension=mysqlnd -d extension=mysqli "$repo/tests/wp/Support/install.php"
+  php -n -d extension=mysqlnd -d extension=mysqli "$repo/tests/wp/Support/add-site.php"
 }
 
 # stop_processes PID…: TERM, wait up to 10 s each, then KILL.

@@ -31,24 +31,7 @@ teardown() {
 }
 trap teardown EXIT
 
-start_mariadb "$root"
-
-echo "==> sandbox panel"
-"$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/sandbox.port" --log "$root/sandbox-requests.log" >"$root/sandbox.log" 2>&1 &
-sandbox_pid=$!
-wait_for "$root/sandbox.port" "$sandbox_pid" "the sandbox panel" || { cat "$root/sandbox.log" >&2; exit 1; }
-for _ in $(seq 1 20); do [ -s "$root/sandbox.port" ] && break; sleep 0.05; done
-export WU_SANDBOX_URL="http://127.0.0.1:$(cat "$root/sandbox.port")"
-
-echo "==> WordPress multisite with the wu-native mu-plugin"
-content="$root/wp-content"
-mkdir -p "$content/mu-plugins" "$content/plugins" "$content/themes" "$content/uploads"
-# Installed as a user would: one file in mu-plugins (a symlink to php/).
-ln -s "$repo/php/wu-native.php" "$content/mu-plugins/wu-native.php"
-ln -s "$repo/tests/wp/fixtures/mu-plugins/0-wu-native-test-harness.php" "$content/mu-plugins/"
-ln -s "$repo/tests/wp/fixtures/ultimate-multisite" "$content/plugins/ultimate-multisite"
-php -n -d extension=mysqlnd -d extension=mysqli tests/wp/Support/install.php
-php -n -d extension=mysqlnd -d extension=mysqli tests/wp/Support/add-site.php
+start_test_network "$root" "$repo" "$sandbox_bin"
 
 echo "==> PHPUnit (tests/wp)"
 phpunit -c tests/wp/phpunit.xml "$@"

@@ -15,6 +15,9 @@ final class MissingExtensionNotice
     public const TEXT = 'wu_native: the PHP extension is not loaded, so Ultimate Multisite\'s own integrations keep talking to the hosting panel. '
         . 'Load wu_native.so in php.ini (see the wu_native README) and restart PHP, or remove the wu-native mu-plugin.';
 
+    /** The fact itself, for WP-CLI, jobs and the admin page. */
+    public const NOT_LOADED = 'the wu_native PHP extension is not loaded in this PHP';
+
     private static bool $shown = false;
 
     public static function render(): void

@@ -13,6 +13,8 @@ final class NativeProviders
 {
     public const CONSTANT = 'WU_NATIVE_PROVIDERS';
     public const ENABLED_OPTION = 'wu_host_integrations_enabled';
+    /** Why nothing can be synced when ids() is empty, and how to change that. */
+    public const NONE_ENABLED = 'no provider is enabled for wu_native: enable one in Ultimate Multisite\'s integrations or define WU_NATIVE_PROVIDERS';
 
     /** @return list<string> provider ids, in the extension's order unless the constant gives one */
     public static function ids(): array

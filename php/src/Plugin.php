@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace WuNative;
 
-/** Entry point of the mu-plugin: wires the hooks, the scheduled sync, the notice and WP-CLI. */
+/** Entry point of the mu-plugin: wires the hooks, the scheduled sync, the admin page, the notice and WP-CLI. */
 final class Plugin
 {
     /** The wu_native release this glue belongs to (the extension's version without its revision). */
@@ -28,8 +28,10 @@ final class Plugin
         if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
             \WP_CLI::add_command('wu-native', Cli\Command::class);
         }
-        // Also without the extension: the job then fails visibly instead of vanishing.
+        // Also without the extension: the job then fails visibly instead of
+        // vanishing, and the page says what to install.
         Sync\Schedule::register();
+        Admin\Page::register();
         if (!extension_loaded('wu_native')) {
             // The plugin's own PHP integrations keep working untouched.
             add_action('network_admin_notices', [MissingExtensionNotice::class, 'render']);

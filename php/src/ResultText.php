@@ -43,6 +43,12 @@ final class ResultText
         return $text;
     }
 
+    /** An extension exception's message without the function name PHP puts first. */
+    public static function exception(\Throwable $e): string
+    {
+        return (string) preg_replace('/^\w+\(\): /', '', $e->getMessage());
+    }
+
     /** "hestia: [auth] …; enhance: [timeout] …" for every failed provider */
     public static function failures(array $result): string
     {

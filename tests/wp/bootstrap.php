@@ -16,3 +16,4 @@ require __DIR__ . '/Support/SandboxPanel.php';
 require __DIR__ . '/Support/Run.php';
 require __DIR__ . '/Support/WordPress.php';
 require __DIR__ . '/Support/WordPressTestCase.php';
+require __DIR__ . '/Support/AdminRequests.php';

@@ -4,15 +4,17 @@ declare(strict_types=1);
 
 namespace WuNative\Cli;
 
+use WuNative\ConnectionCheck;
 use WuNative\IntegrationLog;
+use WuNative\MissingExtensionNotice;
 use WuNative\NativeProviders;
 use WuNative\NetworkLock;
 use WuNative\NetworkSettings;
 use WuNative\PluginCredentials;
 use WuNative\ResultText;
-use WuNative\Sync\Reconciler;
 use WuNative\Sync\Schedule;
 use WuNative\Sync\SyncReport;
+use WuNative\Sync\SyncRun;
 use WuNative\Sync\WantedDomains;
 use WP_CLI;
 
@@ -103,19 +105,18 @@ final class Command
         if ($provider === '') {
             WP_CLI::error('name the provider to test, e.g. wp wu-native test hestia');
         }
-        try {
-            $result = wu_native_test_connection($provider);
-        } catch (\RuntimeException $e) {
-            WP_CLI::error($e->getMessage());
+        $check = ConnectionCheck::run($provider);
+        if ($check->result === null) {
+            WP_CLI::error($check->message);
         }
         if ($format === 'json') {
-            WP_CLI::line((string) json_encode($result, JSON_UNESCAPED_SLASHES));
+            WP_CLI::line((string) json_encode($check->result, JSON_UNESCAPED_SLASHES));
         }
-        if (!$result['ok']) {
-            WP_CLI::error($provider . ': ' . ResultText::error($result['error']));
+        if (!$check->ok) {
+            WP_CLI::error($provider . ': ' . $check->message);
         }
         if ($format === 'table') {
-            WP_CLI::success($provider . ': ' . $result['message']);
+            WP_CLI::success($provider . ': ' . $check->message);
         }
     }
 
@@ -221,11 +222,9 @@ final class Command
         $dryRun = $this->boolFlag($assoc, 'dry-run');
         try {
             if (isset($assoc['file'])) {
-                $names = WantedDomains::fromFile((string) $assoc['file']);
-                $reconciler = new Reconciler($providers, $prune, $dryRun, $concurrency);
+                $run = SyncRun::ofFile((string) $assoc['file'], $providers, $prune, $dryRun, $concurrency);
             } elseif (WantedDomains::pluginAvailable()) {
-                $names = WantedDomains::fromPlugin();
-                $reconciler = Reconciler::withPluginMappings($providers, $prune, $dryRun, $concurrency);
+                $run = SyncRun::ofPluginMappings($providers, $prune, $dryRun, $concurrency);
             } else {
                 WP_CLI::error('Ultimate Multisite is not loaded (no wu_get_domains()): pass --file=<path> with the domains, one a line');
             }
@@ -234,18 +233,14 @@ final class Command
         }
 
         // One tick per provider: each is a separate wu_native_sync call.
-        $progress = WP_CLI\Utils\make_progress_bar(sprintf('Syncing %d domains with %s', count($names), implode(', ', $providers)), count($providers));
+        $progress = WP_CLI\Utils\make_progress_bar(sprintf('Syncing %d domains with %s', count($run->names), implode(', ', $providers)), count($providers));
         try {
-            $report = $reconciler->run($names, static fn () => $progress->tick());
+            $report = $run->run(static fn () => $progress->tick());
         } catch (\RuntimeException | \ValueError $e) {
             $progress->finish();
             WP_CLI::error($e->getMessage());
         }
         $progress->finish();
-        // A dry run changes nothing, so it stays out of the integration logs.
-        if (!$dryRun) {
-            $report->log();
-        }
 
         foreach ($report->skipped as $skip) {
             WP_CLI::warning(sprintf("skipped '%s': %s", $skip['name'], $skip['reason']));
@@ -273,10 +268,10 @@ final class Command
             WP_CLI::error('could not ' . $report->subject() . ': ' . $report->failures());
         }
         if ($format === 'table') {
-            $totals = static fn (string $key): int => array_sum(array_map(static fn (array $o): int => $o['counts'][$key], $report->outcomes));
+            $totals = $report->totals();
             WP_CLI::success($dryRun
-                ? sprintf('Dry run on %s: %d to add, %d to remove; nothing changed.', implode(', ', $providers), $totals('to_add'), $totals('to_remove'))
-                : sprintf('Sync done on %s: %d added, %d removed.', implode(', ', $providers), $totals('added'), $totals('removed')));
+                ? sprintf('Dry run on %s: %d to add, %d to remove; nothing changed.', implode(', ', $providers), $totals['to_add'], $totals['to_remove'])
+                : sprintf('Sync done on %s: %d added, %d removed.', implode(', ', $providers), $totals['added'], $totals['removed']));
         }
     }
 
@@ -337,7 +332,7 @@ final class Command
         }
         $providers = NativeProviders::ids();
         if ($providers === []) {
-            WP_CLI::error('no provider is enabled for wu_native: enable one in Ultimate Multisite\'s integrations, define WU_NATIVE_PROVIDERS, or pass --provider=');
+            WP_CLI::error(NativeProviders::NONE_ENABLED . ', or pass --provider=');
         }
         return $providers;
     }
@@ -354,7 +349,7 @@ final class Command
     private function requireExtension(): void
     {
         if (!extension_loaded('wu_native')) {
-            WP_CLI::error('the wu_native PHP extension is not loaded in this PHP (php --ri wu_native); see the wu_native README');
+            WP_CLI::error(MissingExtensionNotice::NOT_LOADED . ' (php --ri wu_native); see the wu_native README');
         }
         PluginCredentials::expose();
     }

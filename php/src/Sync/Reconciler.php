@@ -146,7 +146,7 @@ final class Reconciler
             return self::failedOutcome($provider, 'timeout', $e->getMessage());
         } catch (\WuNative\ConfigException $e) {
             // Not configured (or unknown): this provider fails, the others still run.
-            return self::failedOutcome($provider, 'config', preg_replace('/^\w+\(\): /', '', $e->getMessage()));
+            return self::failedOutcome($provider, 'config', \WuNative\ResultText::exception($e));
         }
         $wanted = $result['wanted'];
         foreach ($result['invalid'] as $invalid) {

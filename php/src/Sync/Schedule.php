@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WuNative\Sync;
 
 use WuNative\IntegrationLog;
+use WuNative\MissingExtensionNotice;
 use WuNative\NativeProviders;
 use WuNative\PanelChangeFailed;
 
@@ -156,19 +157,18 @@ final class Schedule
         $providers = extension_loaded('wu_native') ? NativeProviders::ids() : [];
         try {
             if (!extension_loaded('wu_native')) {
-                throw new \RuntimeException('wu_native could not sync: the wu_native PHP extension is not loaded in this PHP');
+                throw new \RuntimeException('wu_native could not sync: ' . MissingExtensionNotice::NOT_LOADED);
             }
             if ($providers === []) {
-                throw new \RuntimeException('wu_native could not sync: no provider is enabled for wu_native');
+                throw new \RuntimeException('wu_native could not sync: ' . NativeProviders::NONE_ENABLED);
             }
-            $report = Reconciler::withPluginMappings($providers, self::prune())->run(WantedDomains::fromPlugin());
+            $report = SyncRun::ofPluginMappings($providers, self::prune())->run();
         } catch (\Throwable $e) {
             foreach ($providers as $provider) {
                 IntegrationLog::error($provider, 'sync failed: ' . $e->getMessage());
             }
             throw $e;
         }
-        $report->log();
         if (!$report->ok()) {
             throw PanelChangeFailed::fromSync($report);
         }

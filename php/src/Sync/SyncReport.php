@@ -50,6 +50,22 @@ final class SyncReport
         ];
     }
 
+    /**
+     * Every count summed over the providers.
+     *
+     * @return array<string, int> present, wanted, protected, to_add, to_remove, added, removed, failed
+     */
+    public function totals(): array
+    {
+        $totals = [];
+        foreach ($this->outcomes as $outcome) {
+            foreach ($outcome['counts'] as $key => $count) {
+                $totals[$key] = ($totals[$key] ?? 0) + $count;
+            }
+        }
+        return $totals;
+    }
+
     /** "hestia: [auth] …; enhance: 2 names failed (a.example: [api] …)" */
     public function failures(): string
     {
