@@ -33,6 +33,7 @@ final class SyncTest extends TestCase
         );
         $this->assertTrue($result['dry_run']);
         $this->assertSame(['stale.example'], $result['results'][0]['plan']['remove']);
+        $this->assertSame(['site7.network.example', 'www.network.example'], $result['results'][0]['plan']['protected']);
         $this->assertSame(2, $result['results'][0]['counts']['protected']);
         $this->assertSame(['v-list-web-domains'], array_column($this->hestiaForms(), 'cmd'));
     }

@@ -176,6 +176,7 @@ final class AdminPageTest extends WordPressTestCase
         $this->assertMatchesRegularExpression('#<tr data-provider="hestia"><td><code>hestia</code></td><td>4</td><td class="to-add">3</td><td class="to-remove">1</td><td class="protected">2</td><td></td></tr>#', $html);
         $this->assertSame(['www.a.example', 'b.example', 'www.b.example'], $this->names($html, 'drift.hestia.add'));
         $this->assertSame(['stale.example'], $this->names($html, 'drift.hestia.remove'));
+        $this->assertSame(['customer.network.example', 'www.network.example'], $this->names($html, 'drift.hestia.protected'));
         $this->assertStringContainsString('<li><code>bad,x.example</code> — it contains a comma', $html);
         $this->assertSame([], $this->sandbox->hestiaWrites());
         $this->assertSame('', $this->wordpress->pluginLog('hestia'), 'a dry run is not a change to log');

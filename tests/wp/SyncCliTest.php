@@ -48,7 +48,7 @@ final class SyncCliTest extends WordPressTestCase
         $run = $this->wordpress->cli(['wu-native', 'sync', '--format=json'], $this->network([['a.example', true]]));
 
         $this->assertSame(0, $run->exit, $run->describe());
-        $this->assertSame(['add' => [], 'remove' => []], json_decode($run->stdout, true)['results'][0]['plan']);
+        $this->assertSame(['add' => [], 'remove' => [], 'protected' => []], json_decode($run->stdout, true)['results'][0]['plan']);
         $this->assertSame([], $this->sandbox->hestiaWrites());
     }
 
@@ -74,7 +74,7 @@ final class SyncCliTest extends WordPressTestCase
 
         $this->assertSame(0, $run->exit, $run->describe());
         $hestia = json_decode($run->stdout, true)['results'][0];
-        $this->assertSame(['add' => ['www.a.example'], 'remove' => ['stale.example']], $hestia['plan']);
+        $this->assertSame(['add' => ['www.a.example'], 'remove' => ['stale.example'], 'protected' => ['customer.network.example', 'www.network.example']], $hestia['plan']);
         $this->assertEqualsCanonicalizing(
             ['www.network.example', 'customer.network.example', 'a.example', 'www.a.example'],
             $this->sandbox->hestiaAliases(),

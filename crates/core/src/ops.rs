@@ -470,6 +470,9 @@ pub struct SyncCounts {
 pub struct SyncPlan {
     pub add: Vec<String>,
     pub remove: Vec<String>,
+    /// With prune: names the panel serves that nobody wants but that are
+    /// never removed (wildcards, the panel's base names, `keep`, the network's).
+    pub protected: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -627,14 +630,14 @@ fn reconcile(
     let mut plan = Plan { concurrency, keep_going: true, ..Plan::default() };
     plan.add = wanted.iter().filter(|n| !inventory.contains(n)).cloned().collect();
     let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(HostName::as_str).collect();
-    let mut protected = 0;
+    let mut protected = Vec::new();
     if options.prune {
         for name in inventory.names.keys() {
             if wanted_set.contains(name.as_str()) {
                 continue;
             }
             if protect.covers(name, &inventory) {
-                protected += 1;
+                protected.push(name.clone());
                 continue;
             }
             // A name the panel holds that is not a valid host name (a
@@ -648,7 +651,7 @@ fn reconcile(
     result.counts = SyncCounts {
         present: inventory.names.len(),
         wanted: wanted.len(),
-        protected,
+        protected: protected.len(),
         to_add: plan.add.len(),
         to_remove: plan.remove.len(),
         ..SyncCounts::default()
@@ -656,6 +659,7 @@ fn reconcile(
     result.plan = SyncPlan {
         add: plan.add.iter().map(HostName::to_string).collect(),
         remove: plan.remove.iter().map(HostName::to_string).collect(),
+        protected,
     };
     if options.dry_run || plan.is_empty() {
         return result;

@@ -73,6 +73,7 @@ final class Drift
                 'counts' => $outcome['counts'],
                 'add' => $outcome['plan']['add'],
                 'remove' => $outcome['plan']['remove'],
+                'protected' => $outcome['plan']['protected'] ?? [],
             ];
         }
         return [

@@ -57,7 +57,8 @@ final class DriftSection
         $html .= '</tbody></table>';
         foreach ($drift['providers'] as $id => $panel) {
             $html .= NameList::html(sprintf(/* translators: %s: panel id */ __('%s: to add', 'wu-native'), $id), $panel['add'], "drift.$id.add", self::ANCHOR, $query)
-                . NameList::html(sprintf(/* translators: %s: panel id */ __('%s: to remove with prune', 'wu-native'), $id), $panel['remove'], "drift.$id.remove", self::ANCHOR, $query);
+                . NameList::html(sprintf(/* translators: %s: panel id */ __('%s: to remove with prune', 'wu-native'), $id), $panel['remove'], "drift.$id.remove", self::ANCHOR, $query)
+                . NameList::html(sprintf(/* translators: %s: panel id */ __('%s: protected, never removed', 'wu-native'), $id), $panel['protected'] ?? [], "drift.$id.protected", self::ANCHOR, $query);
         }
         $html .= NameList::html(__('Invalid mappings (never sent to a panel; fix or delete them in Ultimate Multisite)', 'wu-native'), $drift['invalid'], 'drift.invalid', self::ANCHOR, $query);
         $html .= '<p class="description">' . esc_html__('Protected names are never removed: each panel\'s own names (Hestia\'s web domain and its www., Enhance\'s primary domain), the network\'s domain and every name under it, the sites\' own domains, and wildcards.', 'wu-native') . '</p>';

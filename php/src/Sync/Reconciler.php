@@ -127,6 +127,7 @@ final class Reconciler
             'plan' => [
                 'add' => array_values(array_unique(array_merge($adding['plan']['add'], $pruning['plan']['add']))),
                 'remove' => $pruning['plan']['remove'],
+                'protected' => $pruning['plan']['protected'] ?? [],
             ],
             'changes' => array_merge($adding['changes'], $pruning['changes']),
             'failed' => array_merge($adding['failed'], $pruning['failed']),
@@ -169,7 +170,7 @@ final class Reconciler
             'provider' => $provider,
             'ok' => false,
             'counts' => $zero,
-            'plan' => ['add' => [], 'remove' => []],
+            'plan' => ['add' => [], 'remove' => [], 'protected' => []],
             'changes' => [],
             'failed' => [],
             'error' => ['kind' => $kind, 'message' => $message, 'http_status' => null, 'provider_code' => null],
