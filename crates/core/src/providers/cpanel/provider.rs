@@ -298,17 +298,9 @@ impl CPanel {
         let (function, outcome) = match &vhost.kind {
             Kind::Addon { key } => ("AddonDomain::deladdondomain", self.client.api2("AddonDomain", "deladdondomain", &[("domain", held), ("subdomain", key)])?),
             Kind::Sub { key } => ("SubDomain::delsubdomain", self.client.api2("SubDomain", "delsubdomain", &[("domain", key)])?),
-            Kind::Main | Kind::Parked => {
-                return Err(ProviderError::new(
-                    ErrorKind::Api,
-                    format!(
-                        "{name} is {} of cPanel account {}, not an addon domain or subdomain wu_native manages: it was left in place; remove it in cPanel (Domains) if it must go",
-                        if vhost.kind == Kind::Main { "the main domain" } else { "a parked domain (alias)" },
-                        self.client.user
-                    ),
-                )
-                .with_code("not_managed"))
-            }
+            // The account's own base names (its main domain, parked domains
+            // and their www.) are never removed, as a sync never prunes them.
+            Kind::Main | Kind::Parked => return Ok(Action::Skipped),
         };
         if outcome.ok {
             return Ok(Action::Removed);

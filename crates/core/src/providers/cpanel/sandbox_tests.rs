@@ -282,7 +282,7 @@ fn an_add_refused_because_someone_else_just_added_it_is_already_present() {
 }
 
 #[test]
-fn the_main_and_parked_domains_are_protected_and_never_deleted() {
+fn the_main_and_parked_domains_are_served_protected_and_skipped_on_removal() {
     let sb = Sandbox::start();
     sb.update_state(|s| s.cpanel.accounts.get_mut(USER).unwrap().parked.push("alias.example".into()));
     let c = config(&sb);
@@ -290,9 +290,9 @@ fn the_main_and_parked_domains_are_protected_and_never_deleted() {
         sb.clear_requests();
         let added = run(Operation::AddDomain, name, &c, WwwRule::Always);
         assert!(added.results[0].changes.iter().all(|c| c.action == Action::AlreadyPresent), "{name}: {added:?}");
-        let removed = run(Operation::RemoveDomain, name, &c, WwwRule::Never);
-        let error = removed.results[0].error.clone().unwrap_or_else(|| panic!("{name}: no error"));
-        assert_eq!(error.provider_code, Some("not_managed".into()), "{name}");
+        let removed = run(Operation::RemoveDomain, name, &c, WwwRule::Always);
+        assert!(removed.ok, "{name}: {:?}", removed.results[0].error);
+        assert!(removed.results[0].changes.iter().all(|c| c.action == Action::Skipped), "{name}: {removed:?}");
         assert!(sent(&sb).iter().all(|s| s == LIST), "{name}: no write: {:?}", sent(&sb));
     }
     let mut with_network = c.clone();
