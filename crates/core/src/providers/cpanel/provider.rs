@@ -422,6 +422,32 @@ mod tests {
     }
 
     #[test]
+    fn entries_whose_names_could_steer_a_request_are_left_out_of_the_listing() {
+        let entry = |domain: &str, servername: &str| super::super::client::VhostEntry {
+            domain: domain.into(),
+            documentroot: "/home/netuser/public_html".into(),
+            homedir: "/home/netuser".into(),
+            servername: servername.into(),
+        };
+        let data = DomainsData {
+            main_domain: entry("network.example", "network.example"),
+            addon_domains: vec![
+                entry("a.example", "x&domain=other.example.network.example"),
+                entry("b.example", "../b?c.network.example"),
+                entry("c.example", "elsewhere.example"),
+                entry("d.example&x=1", "dexample.network.example"),
+                entry("e.example", "eexample.network.example"),
+            ],
+            sub_domains: vec![entry("s/../t.network.example", "s.network.example"), entry("other.example", "other.example")],
+            parked_domains: vec!["p?q.example".into()],
+        };
+        let listing = Listing::read(data, "public_html", "netuser").unwrap();
+        let names: Vec<&str> = listing.hosts.keys().map(String::as_str).collect();
+        assert_eq!(names, vec!["e.example", "network.example"], "only plain names with a key of the main domain");
+        assert!(Listing::read(DomainsData { main_domain: entry("../x", "x"), ..DomainsData::default() }, "public_html", "u").is_err());
+    }
+
+    #[test]
     fn names_below_the_accounts_domains_are_subdomains_of_the_longest_one() {
         let listing = listing();
         let cases = [
