@@ -19,12 +19,14 @@ final class SecretsTest extends TestCase
     private const LEGACY_HASH = 'lh-Tb6Wd1Ng8Kr3Ys5Qp';
     private const TOKEN = 'tok-Zr4Hm7Qc2Wn9Jx5Ea';
     private const API_KEY = 'spk-Vg3Lt8Fb1Dy6Ks0Hu';
+    private const CPANEL_TOKEN = 'CPTOKQ8ZL3XW7RN2VK5MT9HB4JD6FG1PS';
     // Secrets with every character some encoder escapes, for panels that repeat a request.
     private const ESCAPED = [
         'WU_HESTIA_API_PASSWORD' => 'Pa55/w0rd+&Qx "7\'<Lm>\\%2F=?#é~',
         'WU_HESTIA_API_HASH' => 'AKESC4PE7Y2Q9W4Z8XC1:sk/Hd5+Jn8&Pw3 Cy6"Fv1<Gt4\'Mq2%Ls9',
         'WU_ENHANCE_API_TOKEN' => 'tok/Zr4+Hm7=Qc2&Wn9"Jx5<Ea\'Yk%2F',
         'WU_SERVER_PILOT_API_KEY' => 'spk/Vg3+Lt8 Fb1&Dy6\'Ks0<Hu"é%3D',
+        'WU_CPANEL_API_TOKEN' => 'CPTOK/Q8+ZL3=XW7&RN2"VK5<MT9\'HB%2F',
     ];
     // The panel refuses these.
     private const WRONG = [
@@ -32,6 +34,7 @@ final class SecretsTest extends TestCase
         'WU_HESTIA_API_HASH' => 'AKREFUSED7Y2Q9W4Z8XC:sk-refused-Gp6Lr1Hb5Mv3Jt8Dn2Oa4Fe7Ic0Ug',
         'WU_ENHANCE_API_TOKEN' => 'tok-refused-Yk5Qb9Rw3Iu',
         'WU_SERVER_PILOT_API_KEY' => 'spk-refused-Wm2Xc7Pz4Ol',
+        'WU_CPANEL_API_TOKEN' => 'CPREFUSEDT4QW8ZN1XK6VB3MJ9HL5RD2',
     ];
 
     /** A fresh panel that accepts the secrets above (Hestia bans after five refused logins, so every capture starts anew). */
@@ -46,6 +49,7 @@ final class SecretsTest extends TestCase
             ],
             'enhance' => ['tokens' => [self::TOKEN]],
             'serverpilot' => ['api_key' => self::API_KEY],
+            'cpanel' => ['accounts' => ['netuser' => ['tokens' => [self::CPANEL_TOKEN], 'password' => self::PASSWORD]]],
         ]);
         if ($patch !== []) {
             $this->sandbox->patch($patch);
@@ -59,7 +63,7 @@ final class SecretsTest extends TestCase
      */
     private static function needles(): array
     {
-        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
+        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::CPANEL_TOKEN, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
         foreach ([...self::WRONG, ...self::ESCAPED] as $secret) {
             array_push($secrets, ...explode(':', $secret));
         }
@@ -122,7 +126,8 @@ final class SecretsTest extends TestCase
     {
         return $this->hestia($hestia + ['WU_HESTIA_API_PASSWORD' => self::PASSWORD, 'WU_HESTIA_API_HASH' => self::ACCESS_KEY . ':' . self::SECRET_KEY])
             + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => self::TOKEN])
-            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => self::API_KEY]);
+            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => self::API_KEY])
+            + ['WU_CPANEL_API_TOKEN' => self::CPANEL_TOKEN] + $this->sandbox->constants('cpanel');
     }
 
     /** Hestia by password: an empty hash counts as not set. */
@@ -258,7 +263,8 @@ final class SecretsTest extends TestCase
     {
         $wrong = self::WRONG;
         $byPassword = $this->hestia(['WU_HESTIA_API_PASSWORD' => $wrong['WU_HESTIA_API_PASSWORD']]) + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => $wrong['WU_ENHANCE_API_TOKEN']])
-            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => $wrong['WU_SERVER_PILOT_API_KEY']]);
+            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => $wrong['WU_SERVER_PILOT_API_KEY']])
+            + ['WU_CPANEL_API_TOKEN' => $wrong['WU_CPANEL_API_TOKEN']] + $this->sandbox->constants('cpanel');
         $this->assertSame(['auth'], self::kinds($this->capture($byPassword, self::everyOperation())));
         $byKey = $this->hestiaKeys(['WU_HESTIA_API_HASH' => $wrong['WU_HESTIA_API_HASH']]);
         $this->assertSame(['auth'], self::kinds($this->capture($byKey, self::everyOperation(['hestia']))));
@@ -282,7 +288,8 @@ final class SecretsTest extends TestCase
             'WU_ENHANCE_SERVER_ID' => '00000000-0000-4000-8000-00000000dead',
             'WU_SERVER_PILOT_APP_ID' => 'noSuchApp0000001',
         ]);
-        $this->assertSame(['not_found'], self::kinds($this->capture($missing, self::everyOperation())));
+        // The panels whose settings name a target besides the credentials.
+        $this->assertSame(['not_found'], self::kinds($this->capture($missing, self::everyOperation(['hestia', 'enhance', 'serverpilot']))));
     }
 
     /** Hestia's credential mode => what Hestia receives of its secrets, so what it could echo. */
@@ -413,6 +420,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_URL' => 'http://127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://wu-native-nowhere.invalid/v1',
+            'WU_CPANEL_HOST' => 'http://127.0.0.1:1',
         ]);
         $this->assertSame(['transport'], self::kinds($this->capture($refused, $tests)));
     }
@@ -424,6 +432,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_RESTART' => 'maybe',
             'WU_ENHANCE_SERVER_ID' => 'not-a-uuid',
             'WU_SERVER_PILOT_API_URL' => 'ftp://' . self::API_KEY . '@panel.example/v1',
+            'WU_CPANEL_ROOT_DIR' => '/public_html/../../' . self::CPANEL_TOKEN,
         ]);
         $this->assertSame(['config'], self::kinds($this->capture($invalid, $tests)));
         $this->assertSame(['config'], self::kinds($this->capture($this->accepted(['WU_NATIVE_TIMEOUT' => 'soon']), $tests)));
@@ -433,6 +442,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_URL' => 'http://admin:' . self::PASSWORD . '@127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://x:' . self::TOKEN . '@127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://cid_sandbox:' . self::API_KEY . '@127.0.0.1:1/v1',
+            'WU_CPANEL_HOST' => 'http://netuser:' . self::CPANEL_TOKEN . '@127.0.0.1:1',
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($inUrl, $tests)));
         // Secrets that cannot even be sent: control characters and non-ASCII in headers.
@@ -440,10 +450,11 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_HASH' => self::ACCESS_KEY . ":\n" . self::SECRET_KEY,
             'WU_ENHANCE_API_TOKEN' => self::TOKEN . "\r\nX-Injected: 1",
             'WU_SERVER_PILOT_API_KEY' => self::API_KEY . "\u{e9}\n",
+            'WU_CPANEL_API_TOKEN' => self::CPANEL_TOKEN . "\r\nX-Injected: 1",
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($malformed, $tests)));
         // Missing constants are named, never their neighbours' values.
-        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1]);
+        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1, 'WU_CPANEL_HOST' => 1]);
         $this->assertSame(['WuNative\\ConfigException'], self::kinds($this->capture($incomplete, $tests)));
     }
 

@@ -100,6 +100,9 @@ pub enum Auth {
     None,
     Bearer(Secret),
     Basic(String, Secret),
+    /// `Authorization: <scheme> <public><secret>`, for panels with their own
+    /// scheme (cPanel's `cpanel user:token`: public `user:`, secret the token).
+    Scheme { scheme: &'static str, public: String, secret: Secret },
 }
 
 /// A request as a provider describes it. The secrets inside stay `Secret`s
@@ -272,6 +275,7 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
         Auth::None => builder,
         Auth::Bearer(token) => builder.bearer_auth(token.expose()),
         Auth::Basic(user, key) => builder.basic_auth(user, Some(key.expose())),
+        Auth::Scheme { scheme, public, secret } => builder.header("Authorization", format!("{scheme} {public}{}", secret.expose())),
     };
     builder = match &request.body {
         Body::Empty => builder,
@@ -335,6 +339,7 @@ fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&Pr
         Auth::None => {}
         Auth::Bearer(token) => redactor.add(token),
         Auth::Basic(user, key) => redactor.add_basic_credential(user, key),
+        Auth::Scheme { secret, .. } => redactor.add(secret),
     }
     for (_, secret) in &request.secret_fields {
         redactor.add(secret);
