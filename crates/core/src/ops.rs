@@ -178,7 +178,7 @@ fn change(
         Ok(lock) => lock,
         Err(e) => return Applied::stopped(e),
     };
-    let inventory = match provider.inventory() {
+    let inventory = match provider.inventory_of(names) {
         Ok(inventory) => inventory,
         Err(e) => return Applied::stopped(e),
     };

@@ -359,6 +359,13 @@ pub trait Provider {
     /// What the panel serves now.
     fn inventory(&self) -> Result<Inventory, ProviderError>;
 
+    /// What the panel serves now of `names` (at least those): one mapping
+    /// asks only about its own names where the panel can look names up
+    /// (Cloudflare), rather than reading every page of a large list.
+    fn inventory_of(&self, _names: &[HostName]) -> Result<Inventory, ProviderError> {
+        self.inventory()
+    }
+
     /// Makes the panel match the plan, which was made from `inventory`.
     fn apply(&self, plan: &Plan, inventory: &Inventory) -> Applied;
 

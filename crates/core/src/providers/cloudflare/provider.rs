@@ -161,7 +161,7 @@ impl Provider for Cloudflare {
     }
 
     /// The network's CNAMEs under its domain, and the SaaS zone's custom
-    /// hostnames with their status and their certificate's.
+    /// hostnames with their status and their certificate's, every page.
     fn inventory(&self) -> Result<Inventory, ProviderError> {
         let network = self.network()?;
         let mut inventory = Inventory::default();
@@ -170,6 +170,9 @@ impl Provider for Cloudflare {
             let ours = panel_name(&record.content) == network.as_str()
                 && HostName::parse(&name).is_ok_and(|n| Self::is_subdomain_site(&n, &network));
             if ours {
+                // Subdomain sites: a reconcile of mapped domains leaves them
+                // alone even where DOMAIN_CURRENT_SITE is not defined.
+                inventory.protect(&record.name);
                 inventory.insert(&record.name, Some(record.id));
             }
         }
@@ -181,6 +184,31 @@ impl Provider for Cloudflare {
                 }
                 inventory.statuses.insert(name, hostname.state());
                 inventory.insert(&hostname.hostname, Some(hostname.id));
+            }
+        }
+        Ok(inventory)
+    }
+
+    /// One lookup per name: its CNAME by exact name, or its custom hostname
+    /// by hostname, so a mapping costs the same in a zone of ten names or
+    /// of ten thousand.
+    fn inventory_of(&self, names: &[HostName]) -> Result<Inventory, ProviderError> {
+        let network = self.network()?;
+        let mut inventory = Inventory::default();
+        for name in names {
+            if Self::is_subdomain_site(name, &network) {
+                let records = self.client.records_named(&self.zone, name)?;
+                let ours = records.into_iter().find(|r| {
+                    r.kind.eq_ignore_ascii_case("CNAME") && panel_name(&r.name) == name.as_str() && panel_name(&r.content) == network.as_str()
+                });
+                if let Some(record) = ours {
+                    inventory.insert(&record.name, Some(record.id));
+                }
+            } else if let Some(saas) = &self.saas {
+                if let Some(hostname) = self.client.custom_hostname(saas, name)? {
+                    inventory.statuses.insert(name.to_string(), hostname.state());
+                    inventory.insert(&hostname.hostname, Some(hostname.id));
+                }
             }
         }
         Ok(inventory)

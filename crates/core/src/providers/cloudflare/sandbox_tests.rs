@@ -46,13 +46,14 @@ fn path(rest: &str) -> String {
     format!("/client/v4/{rest}")
 }
 
-/// The three reads of an inventory without `DOMAIN_CURRENT_SITE`.
-fn inventory_reads() -> Vec<String> {
-    vec![
-        format!("GET {}", path(&format!("zones/{ZONE}"))),
-        format!("GET {}?type=CNAME&name.endswith=.network.example&page=1&per_page=100", path(&format!("zones/{ZONE}/dns_records"))),
-        format!("GET {}?page=1&per_page=50", path(&format!("zones/{SAAS}/custom_hostnames"))),
-    ]
+/// The reads before a change of mapped domains without `DOMAIN_CURRENT_SITE`:
+/// the zone's name, then one lookup per name (never the whole list).
+fn lookups(names: &[&str]) -> Vec<String> {
+    let mut reads = vec![format!("GET {}", path(&format!("zones/{ZONE}")))];
+    for name in names {
+        reads.push(format!("GET {}?hostname={name}&page=1&per_page=50", path(&format!("zones/{SAAS}/custom_hostnames"))));
+    }
+    reads
 }
 
 fn hostnames(sb: &Sandbox) -> Vec<String> {
@@ -78,11 +79,12 @@ fn a_mapped_domain_and_its_www_become_custom_hostnames_with_http_validated_dv_ce
         assert_eq!(change.state, state("pending", "pending_validation"), "{change:?}");
     }
     let create = format!("POST {}", path(&format!("zones/{SAAS}/custom_hostnames")));
-    let mut want = inventory_reads();
+    let mut want = lookups(&["customer.example", "www.customer.example"]);
     want.extend([create.clone(), create]);
     assert_eq!(sent(&sb), want);
     let requests = sb.requests_to(Panel::Cloudflare);
     for (request, name) in requests[3..].iter().zip(["customer.example", "www.customer.example"]) {
+        assert_eq!(request.method, "POST");
         assert_eq!(request.json, Some(json!({"hostname": name, "ssl": {"method": "http", "type": "dv"}})));
     }
     for request in &requests {
@@ -108,7 +110,7 @@ fn re_adding_reports_already_present_with_the_hostnames_current_status_and_write
     );
     assert_eq!(again.results[0].changes[0].state, state("active", "active"));
     assert_eq!(again.results[0].changes[1].state, state("pending", "pending_validation"));
-    assert_eq!(sent(&sb), inventory_reads(), "no error 1406: nothing is posted");
+    assert_eq!(sent(&sb), lookups(&["customer.example", "www.customer.example"]), "no error 1406: nothing is posted");
 }
 
 #[test]
@@ -191,6 +193,11 @@ fn a_subdomain_site_and_its_www_become_proxied_cnames_with_full_names_by_the_www
         let result = run(Operation::AddSubdomain, "shop.network.example", &config(&sb), www);
         assert!(result.ok, "{www:?}: {result:?}");
         assert_eq!(actions(&result), want.iter().map(|n| (n.to_string(), Action::Added)).collect::<Vec<_>>(), "{www:?}");
+        assert_eq!(
+            sent(&sb)[1],
+            format!("GET {}?name.exact=shop.network.example&page=1&per_page=100", path(&format!("zones/{ZONE}/dns_records"))),
+            "each name is looked up by its exact, full name"
+        );
         let posts: Vec<_> = sb.requests_to(Panel::Cloudflare).into_iter().filter(|r| r.method == "POST").collect();
         assert_eq!(posts.len(), want.len(), "{www:?}");
         for (post, name) in posts.iter().zip(&want) {
@@ -284,7 +291,7 @@ fn success_false_is_a_failure_even_with_http_200() {
 }
 
 #[test]
-fn every_page_of_custom_hostnames_is_read() {
+fn a_sync_reads_every_page_and_one_mapping_looks_up_only_its_own_names() {
     let sb = Sandbox::start();
     sb.update_state(|s| {
         let saas = s.cloudflare.zones.get_mut(SAAS).unwrap();
@@ -299,12 +306,38 @@ fn every_page_of_custom_hostnames_is_read() {
             });
         }
     });
-    let result = run(Operation::AddDomain, "site-119.example", &config(&sb), WwwRule::Never);
-
-    assert_eq!(actions(&result), vec![("site-119.example".into(), Action::AlreadyPresent)], "found on the third page");
-    let pages: Vec<String> = sent(&sb).into_iter().filter(|r| r.contains("custom_hostnames")).collect();
+    let config = config(&sb);
+    let options = ops::SyncOptions { www: WwwRule::Never, providers: Some(vec!["cloudflare".into()]), ..Default::default() };
+    let synced = ops::sync(&["site-119.example".to_string(), "new.example".to_string()], &options, &config).unwrap();
+    assert!(synced.ok, "{synced:?}");
+    assert_eq!((synced.results[0].counts.present, synced.results[0].counts.to_add), (120, 1), "site-119 was on the third page");
+    let pages: Vec<String> = sent(&sb).into_iter().filter(|r| r.starts_with("GET ") && r.contains("custom_hostnames")).collect();
     assert_eq!(pages.len(), 3, "{pages:?}");
     assert!(pages[2].ends_with("page=3&per_page=50"), "{pages:?}");
+
+    sb.clear_requests();
+    let result = run(Operation::AddDomain, "site-119.example", &config, WwwRule::Never);
+    assert_eq!(actions(&result), vec![("site-119.example".into(), Action::AlreadyPresent)]);
+    assert_eq!(result.results[0].changes[0].state, state("active", "active"));
+    assert_eq!(sent(&sb), lookups(&["site-119.example"]));
+}
+
+#[test]
+fn a_pruning_sync_removes_unwanted_custom_hostnames_but_never_a_subdomain_sites_record() {
+    let sb = Sandbox::start();
+    let config = config(&sb);
+    run(Operation::AddSubdomain, "shop.network.example", &config, WwwRule::Never);
+    run(Operation::AddDomain, "old.example", &config, WwwRule::Never);
+    sb.clear_requests();
+    let options = ops::SyncOptions { www: WwwRule::Never, prune: true, providers: Some(vec!["cloudflare".into()]), ..Default::default() };
+    let synced = ops::sync(&["new.example".to_string()], &options, &config).unwrap();
+
+    assert!(synced.ok, "{synced:?}");
+    assert_eq!(synced.results[0].plan.add, vec!["new.example"]);
+    assert_eq!(synced.results[0].plan.remove, vec!["old.example"]);
+    assert_eq!(synced.results[0].counts.protected, 1);
+    assert_eq!(hostnames(&sb), vec!["new.example"]);
+    assert_eq!(cnames(&sb), vec![("shop.network.example".into(), "network.example".into(), true)]);
 }
 
 #[test]
