@@ -82,6 +82,8 @@ struct Envelope {
 /// An answer read: its status, whether Cloudflare says it worked, its errors.
 pub(super) struct Answer {
     pub status: u16,
+    /// The body was Cloudflare's envelope (not a proxy's page).
+    pub enveloped: bool,
     pub success: bool,
     pub errors: Vec<CfError>,
     pub result: Value,
@@ -242,6 +244,7 @@ impl Client {
         match serde_json::from_str::<Envelope>(response.body.trim()) {
             Ok(envelope) => Ok(Answer {
                 status: response.status,
+                enveloped: true,
                 success: envelope.success,
                 errors: envelope.errors,
                 result: envelope.result,
@@ -254,6 +257,7 @@ impl Client {
             // redirect) is worded by its status.
             Err(_) if !response.is_success() => Ok(Answer {
                 status: response.status,
+                enveloped: false,
                 success: false,
                 errors: Vec::new(),
                 result: Value::Null,
@@ -315,12 +319,22 @@ impl Client {
                      (Zone Read and DNS Edit on {ZONE_ID}, SSL and Certificates Edit on {SAAS_ZONE_ID}). It must be an API token sent as Bearer, not the Global API Key"
                 ),
             )
-        } else if answer.has_code(|c| c == NO_ROUTE) || (status == 404 && answer.errors.is_empty()) {
+        } else if answer.has_code(|c| c == NO_ROUTE) {
             let constant = role.constant();
             ProviderError::new(
                 ErrorKind::NotFound,
                 format!(
                     "Cloudflare has no zone {constant} reachable with this token (HTTP {status}: {said}): copy the Zone ID from the zone's Overview page, and check {API_URL} if set"
+                ),
+            )
+        } else if status == 404 && !answer.enveloped {
+            ProviderError::new(
+                ErrorKind::Http,
+                format!(
+                    "HTTP 404 from {} without Cloudflare's answer: this is not Cloudflare's API; {API_URL} must be its address, e.g. {} ({})",
+                    http::host_of(&self.base),
+                    super::DEFAULT_API_URL,
+                    answer.excerpt
                 ),
             )
         } else if (300..400).contains(&status) {
@@ -445,7 +459,7 @@ impl Client {
         if answer.ok() {
             return Ok(Action::Removed);
         }
-        if answer.status == 404 && !answer.has_code(|c| c == NO_ROUTE) {
+        if answer.status == 404 && answer.enveloped && !answer.has_code(|c| c == NO_ROUTE) {
             return Ok(Action::AlreadyAbsent);
         }
         Err(self.refusal(&answer, ZoneRole::Network))
@@ -486,7 +500,7 @@ impl Client {
         if answer.ok() {
             return Ok(Action::Removed);
         }
-        if answer.status == 404 && !answer.has_code(|c| c == NO_ROUTE) {
+        if answer.status == 404 && answer.enveloped && !answer.has_code(|c| c == NO_ROUTE) {
             return Ok(Action::AlreadyAbsent);
         }
         Err(self.refusal(&answer, ZoneRole::Saas))
@@ -519,6 +533,7 @@ mod tests {
         let envelope: Envelope = serde_json::from_str(body).unwrap();
         Answer {
             status,
+            enveloped: true,
             success: envelope.success,
             errors: envelope.errors,
             result: envelope.result,

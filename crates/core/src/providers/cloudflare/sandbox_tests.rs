@@ -432,3 +432,25 @@ fn an_id_the_panel_sends_back_is_checked_before_it_goes_into_a_url() {
     assert!(error.message.contains("custom_hostname.id"), "{}", error.message);
     assert!(writes(&sb).is_empty(), "no request with a hostile id");
 }
+
+#[test]
+fn answers_that_are_not_cloudflares_are_errors_that_say_what_to_check() {
+    type Setup = fn(&Sandbox, &mut MapSource);
+    let cases: [(&str, Setup, ErrorKind, &str); 5] = [
+        ("the sandbox's root instead of /client/v4", |sb, c| c.set("WU_CLOUDFLARE_API_URL", &sb.url()), ErrorKind::Http, "WU_CLOUDFLARE_API_URL"),
+        ("a web page with HTTP 200", |sb, _| sb.set_fault(Fault::status(200).for_panel(Panel::Cloudflare).with_body("<!doctype html><title>Login</title>")), ErrorKind::Api, "could not be read"),
+        ("JSON of the wrong shape", |sb, _| sb.set_fault(Fault::new(wu_sandbox::FaultMode::WrongShape).for_panel(Panel::Cloudflare)), ErrorKind::Api, "could not be read"),
+        ("a redirect", |sb, _| sb.set_fault(Fault::status(301).for_panel(Panel::Cloudflare).with_header("Location", "https://dash.cloudflare.com/login")), ErrorKind::Http, "https://dash.cloudflare.com/login"),
+        ("a server error", |sb, _| sb.set_fault(Fault::status(500).for_panel(Panel::Cloudflare)), ErrorKind::Http, "HTTP 500"),
+    ];
+    for (label, setup, kind, words) in cases {
+        let sb = Sandbox::start();
+        let mut config = config(&sb);
+        setup(&sb, &mut config);
+        let result = run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Never);
+        let error = result.results[0].error.as_ref().unwrap_or_else(|| panic!("{label}: {result:?}"));
+        assert_eq!(error.kind, kind, "{label}: {}", error.message);
+        assert!(error.message.contains(words), "{label}: {}", error.message);
+        assert!(writes(&sb).is_empty(), "{label}");
+    }
+}
