@@ -572,6 +572,18 @@ mod tests {
     const ACCOUNT: &str = "sandbox-cloudflare-account-token-0000000";
 
     #[test]
+    fn its_paths_are_its_own_on_the_one_port() {
+        use crate::emulator::{Emulator, EMULATORS};
+        for path in ["/client/v4", "/client/v4/zones/x/dns_records", "/client/v4/user/tokens/verify"] {
+            let serving: Vec<&str> = EMULATORS.iter().filter(|e| e.serves(path)).map(|e| e.panel().name()).collect();
+            assert_eq!(serving, ["cloudflare"], "{path}");
+        }
+        for path in ["/", "/api", "/api/servers", "/v1/apps", "/client", "/client/v40", "/client/v4x/zones"] {
+            assert!(!Cloudflare.serves(path), "{path}");
+        }
+    }
+
+    #[test]
     fn relative_names_are_expanded_against_the_zone_not_the_network() {
         let st = seeded();
         let zone = &st.zones[ZONE];
