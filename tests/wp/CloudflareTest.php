@@ -57,6 +57,33 @@ final class CloudflareTest extends WordPressTestCase
         return ['2.5' => ['2.5'], '2.4' => ['2.4']];
     }
 
+    public function test_credentials_saved_in_the_plugins_wizard_are_used(): void
+    {
+        $constants = $this->sandbox->constants('cloudflare');
+        $saved = array_diff_key($constants, ['WU_CLOUDFLARE_API_URL' => 1]);
+        $save = sprintf(
+            '\WP_Ultimo\Integrations\Integration_Registry::get_instance()->get(\'cloudflare\')->save_credentials(%s);',
+            var_export($saved, true),
+        );
+        $this->assertSucceeded($this->wordpress->run($save));
+        try {
+            // Only the sandbox's address is a constant: the token and zones come from the plugin.
+            $scenario = ['constants' => ['WU_CLOUDFLARE_API_URL' => $constants['WU_CLOUDFLARE_API_URL']]] + $this->scenario();
+            $run = $this->wordpress->run("do_action('wu_add_domain', 'customer.example', 2);", $scenario);
+
+            $this->assertSucceeded($run);
+            $this->assertSame([], $run->standinCalls);
+            $this->assertSame(['customer.example', 'www.customer.example'], $this->names(self::SAAS, 'hostnames'));
+            $this->assertStringNotContainsString($constants['WU_CLOUDFLARE_API_KEY'], $this->wordpress->pluginLog('cloudflare') . $run->stdout . $run->stderr);
+        } finally {
+            $this->assertSucceeded($this->wordpress->run(<<<'PHP'
+                global $wpdb;
+                $wpdb->query("DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'wu\_hosting\_credential\_%'");
+                wp_cache_flush();
+                PHP));
+        }
+    }
+
     public function test_a_subdomain_site_gets_its_cname_and_www_by_the_networks_setting_and_loses_both(): void
     {
         $run = $this->wordpress->run("do_action('wu_add_subdomain', 'shop.network.example', 2);", $this->scenario());
