@@ -246,10 +246,16 @@ final class SecretsTest extends TestCase
         return array_values(array_unique($kinds));
     }
 
-    /** Statements that run add, remove and test_connection against each provider. */
+    /**
+     * Statements that run add, remove and test_connection against each
+     * provider: those named, else every one the constants set a required
+     * constant of (the panels this suite has credentials for).
+     */
     private static function everyOperation(?array $providers = null): string
     {
-        $list = var_export($providers ?? self::panelIds(), true);
+        $list = $providers === null
+            ? "array_column(array_filter(wu_native_providers(), fn (\$c) => array_diff(\$c['constants'], \$c['missing']) !== []), 'id')"
+            : var_export($providers, true);
         return <<<PHP
             foreach ($list as \$p) {
                 \$record("\$p add", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]]));
@@ -407,7 +413,7 @@ final class SecretsTest extends TestCase
     public function test_timeouts_and_unreachable_panels_leak_nothing(): void
     {
         $stall = <<<'PHP'
-            foreach (array_column(wu_native_providers(), 'id') as $p) {
+            foreach (array_column(array_filter(wu_native_providers(), fn ($c) => array_diff($c['constants'], $c['missing']) !== []), 'id') as $p) {
                 $fault(['mode' => 'stall', 'delay_ms' => 1500], $p);
                 $record("$p add", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [$p]]));
                 $fault(null);
@@ -415,7 +421,7 @@ final class SecretsTest extends TestCase
             PHP;
         $this->assertSame(['timeout'], self::kinds($this->capture($this->accepted(['WU_NATIVE_TIMEOUT' => '0.3']), $stall)));
 
-        $tests = "foreach (array_column(wu_native_providers(), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); }";
+        $tests = "foreach (array_column(array_filter(wu_native_providers(), fn (\$c) => array_diff(\$c['constants'], \$c['missing']) !== []), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); }";
         $refused = array_merge($this->accepted(), [
             'WU_HESTIA_API_URL' => 'http://127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://127.0.0.1:1/api',
@@ -427,7 +433,7 @@ final class SecretsTest extends TestCase
 
     public function test_invalid_constant_values_leak_nothing(): void
     {
-        $tests = "foreach (array_column(wu_native_providers(), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); \$record(\"\$p add\", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]])); }";
+        $tests = "foreach (array_column(array_filter(wu_native_providers(), fn (\$c) => array_diff(\$c['constants'], \$c['missing']) !== []), 'id') as \$p) { \$record(\"\$p test\", fn () => wu_native_test_connection(\$p)); \$record(\"\$p add\", fn () => wu_native_add_domain('customer.example', 2, ['providers' => [\$p]])); }";
         $invalid = array_merge($this->accepted(), [
             'WU_HESTIA_RESTART' => 'maybe',
             'WU_ENHANCE_SERVER_ID' => 'not-a-uuid',

@@ -26,7 +26,7 @@ const USER_AGENT: &str = concat!("wu_native/", env!("CARGO_PKG_VERSION"));
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts for a request that failed in a way worth repeating.
 pub const MAX_ATTEMPTS: u32 = 3;
-/// Longest pause between attempts, even when a panel asks for more.
+/// Longest pause between attempts when the panel does not name one.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
@@ -216,22 +216,30 @@ fn client_for(settings: &HttpSettings, https: bool, proxy: Option<&ProxyRoute>) 
 
 /// Sends one request, repeating it (at most `MAX_ATTEMPTS` times, with
 /// capped exponential backoff) only after a transient failure: a connection
-/// refused or reset, or a 502, 503, 504 or 429 (honouring `Retry-After`).
+/// refused or reset, or a 502, 503, 504 or 429. A `Retry-After` is honoured
+/// in full when the wait fits in the request's timeout (counted from the
+/// first attempt); a longer one is not cut short: the answer is returned at
+/// once, for the provider to report when to try again.
 /// A refused login is never repeated: Hestia bans an address after five.
 pub fn send(request: &Request, settings: &HttpSettings) -> Result<Response, ProviderError> {
+    let started = std::time::Instant::now();
     let mut attempt = 1;
     loop {
         let outcome = send_once(request, settings);
         let pause = match &outcome {
             Ok(response) if request.retry_safe && matches!(response.status, 429 | 502 | 503 | 504) => {
-                Some(retry_after(response).unwrap_or_else(|| backoff(attempt)))
+                match retry_after(response) {
+                    Some(wait) if started.elapsed() + wait <= settings.timeout => Some(wait),
+                    Some(_) => None,
+                    None => Some(backoff(attempt)),
+                }
             }
             Err(failure) if failure.retryable(request) => Some(backoff(attempt)),
             _ => None,
         };
         match pause {
             Some(pause) if attempt < MAX_ATTEMPTS => {
-                std::thread::sleep(pause.min(MAX_BACKOFF));
+                std::thread::sleep(pause);
                 attempt += 1;
             }
             _ => return outcome.map_err(|f| f.error),
@@ -244,7 +252,7 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is rare from APIs; ignored).
-fn retry_after(response: &Response) -> Option<Duration> {
+pub fn retry_after(response: &Response) -> Option<Duration> {
     response.header("Retry-After")?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 

@@ -121,7 +121,14 @@ pub fn run(
 ) -> Result<OperationResult, CallerError> {
     // Validate first: a bad name sends nothing anywhere.
     let host = HostName::parse(name)?;
-    let names = if operation.is_subdomain() { vec![host.clone()] } else { options.www.expand(&host) };
+    // A subdomain site is its one name, unless the panel gives it a www. too.
+    let names_for = |provider: &dyn Provider| {
+        if operation.is_subdomain() && !provider.www_for_subdomains() {
+            vec![host.clone()]
+        } else {
+            options.www.expand(&host)
+        }
+    };
     let selected = select(options.providers.as_deref(), source)?;
 
     let mut redactor = Redactor::default();
@@ -132,6 +139,7 @@ pub fn run(
         let applied = match (spec.build)(values, &options.panel) {
             Err(e) => Applied::stopped(e),
             Ok(provider) => {
+                let names = names_for(provider.as_ref());
                 let mut applied = change(provider.as_ref(), spec, values, operation, &names, &mut notes);
                 provider.finish(&mut applied);
                 applied
@@ -170,7 +178,7 @@ fn change(
         Ok(lock) => lock,
         Err(e) => return Applied::stopped(e),
     };
-    let inventory = match provider.inventory() {
+    let inventory = match provider.inventory_of(names) {
         Ok(inventory) => inventory,
         Err(e) => return Applied::stopped(e),
     };
@@ -191,7 +199,8 @@ fn change(
         .iter()
         .filter_map(|name| {
             if !plan.add.contains(name) && !plan.remove.contains(name) {
-                Some(Change::new(name, unchanged))
+                let state = if operation.adds() { inventory.statuses.get(name.as_str()).cloned() } else { None };
+                Some(Change::new(name, unchanged).with_state(state.unwrap_or_default()))
             } else {
                 applied.changes.iter().find(|c| c.name == name.as_str()).cloned()
             }

@@ -138,6 +138,21 @@ pub struct Inventory {
     /// Names a reconcile must never remove: the panel's own base names
     /// (Hestia's web domain and its www., Enhance's primary domain).
     pub protected: BTreeSet<String>,
+    /// What the panel says of a name's state, where it has one (a
+    /// Cloudflare custom hostname's status and its certificate's): reported
+    /// with the name when it is already present.
+    pub statuses: BTreeMap<String, NameStatus>,
+}
+
+/// A name's state on the panel, as the panel words it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NameStatus {
+    /// The name's own status (Cloudflare: `pending`, `active`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The status of its certificate (Cloudflare: `pending_validation`, `active`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_status: Option<String>,
 }
 
 impl Inventory {
@@ -216,11 +231,19 @@ pub struct Change {
     /// That job's last known status (`open`, `success`, `error`), when it was waited for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_status: Option<String>,
+    /// The name's state on the panel after the change, where the panel has one.
+    #[serde(flatten)]
+    pub state: NameStatus,
 }
 
 impl Change {
     pub fn new(name: &HostName, action: Action) -> Self {
-        Change { name: name.to_string(), action, action_id: None, action_status: None }
+        Change { name: name.to_string(), action, action_id: None, action_status: None, state: NameStatus::default() }
+    }
+
+    pub fn with_state(mut self, state: NameStatus) -> Self {
+        self.state = state;
+        self
     }
 }
 
@@ -272,7 +295,15 @@ pub fn each_name<F>(names: &[HostName], plan: &Plan, work: F) -> Applied
 where
     F: Fn(&HostName) -> Result<Action, ProviderError> + Sync,
 {
-    let outcomes: Mutex<Vec<Option<Result<Action, ProviderError>>>> = Mutex::new(vec![None; names.len()]);
+    each_change(names, plan, |name| work(name).map(|action| Change::new(name, action)))
+}
+
+/// `each_name` for work that reports more than the action (the name's state).
+pub fn each_change<F>(names: &[HostName], plan: &Plan, work: F) -> Applied
+where
+    F: Fn(&HostName) -> Result<Change, ProviderError> + Sync,
+{
+    let outcomes: Mutex<Vec<Option<Result<Change, ProviderError>>>> = Mutex::new(vec![None; names.len()]);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let worker = || loop {
@@ -302,7 +333,7 @@ where
     let mut applied = Applied::default();
     for (name, outcome) in names.iter().zip(outcomes.into_inner().unwrap_or_else(|p| p.into_inner())) {
         match outcome {
-            Some(Ok(action)) => applied.changes.push(Change::new(name, action)),
+            Some(Ok(change)) => applied.changes.push(change),
             Some(Err(e)) => applied.refuse(name, e, plan),
             None => {}
         }
@@ -319,8 +350,21 @@ pub trait Provider {
         true
     }
 
+    /// Whether a subdomain site gets its `www.` too, by the www rule, as the
+    /// plugin gives it one on this panel (Cloudflare's DNS records).
+    fn www_for_subdomains(&self) -> bool {
+        false
+    }
+
     /// What the panel serves now.
     fn inventory(&self) -> Result<Inventory, ProviderError>;
+
+    /// What the panel serves now of `names` (at least those): one mapping
+    /// asks only about its own names where the panel can look names up
+    /// (Cloudflare), rather than reading every page of a large list.
+    fn inventory_of(&self, _names: &[HostName]) -> Result<Inventory, ProviderError> {
+        self.inventory()
+    }
 
     /// Makes the panel match the plan, which was made from `inventory`.
     fn apply(&self, plan: &Plan, inventory: &Inventory) -> Applied;
