@@ -100,6 +100,8 @@ pub enum Auth {
     None,
     Bearer(Secret),
     Basic(String, Secret),
+    /// A panel's own header carrying the key (Plesk's `X-API-Key`).
+    Header(&'static str, Secret),
 }
 
 /// A request as a provider describes it. The secrets inside stay `Secret`s
@@ -272,6 +274,7 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
         Auth::None => builder,
         Auth::Bearer(token) => builder.bearer_auth(token.expose()),
         Auth::Basic(user, key) => builder.basic_auth(user, Some(key.expose())),
+        Auth::Header(name, key) => builder.header(*name, key.expose()),
     };
     builder = match &request.body {
         Body::Empty => builder,
@@ -333,7 +336,7 @@ fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&Pr
     let mut redactor = redactor_with_proxy(settings, proxy);
     match &request.auth {
         Auth::None => {}
-        Auth::Bearer(token) => redactor.add(token),
+        Auth::Bearer(token) | Auth::Header(_, token) => redactor.add(token),
         Auth::Basic(user, key) => redactor.add_basic_credential(user, key),
     }
     for (_, secret) in &request.secret_fields {
