@@ -449,6 +449,18 @@ mod tests {
     }
 
     #[test]
+    fn plesk_alone_serves_its_paths_and_none_of_the_other_panels() {
+        use crate::emulator::Emulator;
+        for path in ["/api/v2", "/api/v2/server", "/api/v2/domains", "/api/v2/cli/site_alias/call"] {
+            let serving: Vec<crate::Panel> = crate::emulator::EMULATORS.iter().filter(|e| e.serves(path)).map(|e| e.panel()).collect();
+            assert_eq!(serving, [crate::Panel::Plesk], "{path}");
+        }
+        for path in ["/api", "/api/", "/api/index.php", "/api/servers/x/domains", "/api/orgs/o/websites/w", "/v1/apps/a", "/api/v2x", "/api/v1/cli"] {
+            assert!(!Plesk.serves(path), "{path}");
+        }
+    }
+
+    #[test]
     fn a_utility_outside_the_allowed_list_is_not_found() {
         let mut st = seeded();
         let key = st.api_keys[0].clone();
