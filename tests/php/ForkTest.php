@@ -92,7 +92,7 @@ final class ForkTest extends TestCase
         $this->assertNull($run['exception'], json_encode($run['exception']));
         $this->assertSame(0, $run['exit'], $run['stderr']);
         $this->assertSame(
-            ['before' => true, 'children' => [1 => 0], 'after' => true, 'after_actions' => ['added', 'added', 'added']],
+            ['before' => true, 'children' => [1 => 0], 'after' => true, 'after_actions' => array_fill(0, count(self::panelIds()), 'added')],
             $run['result'],
             $run['stderr'],
         );

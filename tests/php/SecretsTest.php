@@ -19,12 +19,15 @@ final class SecretsTest extends TestCase
     private const LEGACY_HASH = 'lh-Tb6Wd1Ng8Kr3Ys5Qp';
     private const TOKEN = 'tok-Zr4Hm7Qc2Wn9Jx5Ea';
     private const API_KEY = 'spk-Vg3Lt8Fb1Dy6Ks0Hu';
+    private const PLESK_KEY = 'plk-Rb5Nw8Gc3Tj6Vx1Zq';
     // Secrets with every character some encoder escapes, for panels that repeat a request.
     private const ESCAPED = [
         'WU_HESTIA_API_PASSWORD' => 'Pa55/w0rd+&Qx "7\'<Lm>\\%2F=?#é~',
         'WU_HESTIA_API_HASH' => 'AKESC4PE7Y2Q9W4Z8XC1:sk/Hd5+Jn8&Pw3 Cy6"Fv1<Gt4\'Mq2%Ls9',
         'WU_ENHANCE_API_TOKEN' => 'tok/Zr4+Hm7=Qc2&Wn9"Jx5<Ea\'Yk%2F',
         'WU_SERVER_PILOT_API_KEY' => 'spk/Vg3+Lt8 Fb1&Dy6\'Ks0<Hu"é%3D',
+        // A header value: every printable ASCII character an encoder escapes, no space.
+        'WU_PLESK_API_KEY' => 'plk/Rb5+Nw8&Gc3"Tj6\'Vx1<Zq>%2F=?#~',
     ];
     // The panel refuses these.
     private const WRONG = [
@@ -32,6 +35,7 @@ final class SecretsTest extends TestCase
         'WU_HESTIA_API_HASH' => 'AKREFUSED7Y2Q9W4Z8XC:sk-refused-Gp6Lr1Hb5Mv3Jt8Dn2Oa4Fe7Ic0Ug',
         'WU_ENHANCE_API_TOKEN' => 'tok-refused-Yk5Qb9Rw3Iu',
         'WU_SERVER_PILOT_API_KEY' => 'spk-refused-Wm2Xc7Pz4Ol',
+        'WU_PLESK_API_KEY' => 'plk-refused-Hs3Jd8Uf5Ye',
     ];
 
     /** A fresh panel that accepts the secrets above (Hestia bans after five refused logins, so every capture starts anew). */
@@ -46,6 +50,7 @@ final class SecretsTest extends TestCase
             ],
             'enhance' => ['tokens' => [self::TOKEN]],
             'serverpilot' => ['api_key' => self::API_KEY],
+            'plesk' => ['api_keys' => [self::PLESK_KEY]],
         ]);
         if ($patch !== []) {
             $this->sandbox->patch($patch);
@@ -59,7 +64,7 @@ final class SecretsTest extends TestCase
      */
     private static function needles(): array
     {
-        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
+        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::PLESK_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
         foreach ([...self::WRONG, ...self::ESCAPED] as $secret) {
             array_push($secrets, ...explode(':', $secret));
         }
@@ -122,7 +127,14 @@ final class SecretsTest extends TestCase
     {
         return $this->hestia($hestia + ['WU_HESTIA_API_PASSWORD' => self::PASSWORD, 'WU_HESTIA_API_HASH' => self::ACCESS_KEY . ':' . self::SECRET_KEY])
             + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => self::TOKEN])
-            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => self::API_KEY]);
+            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => self::API_KEY])
+            + $this->plesk(self::PLESK_KEY);
+    }
+
+    /** Plesk's sandbox constants with the API key $key. */
+    private function plesk(string $key): array
+    {
+        return array_merge($this->sandbox->constants('plesk'), ['WU_PLESK_API_KEY' => $key]);
     }
 
     /** Hestia by password: an empty hash counts as not set. */
@@ -258,7 +270,7 @@ final class SecretsTest extends TestCase
     {
         $wrong = self::WRONG;
         $byPassword = $this->hestia(['WU_HESTIA_API_PASSWORD' => $wrong['WU_HESTIA_API_PASSWORD']]) + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => $wrong['WU_ENHANCE_API_TOKEN']])
-            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => $wrong['WU_SERVER_PILOT_API_KEY']]);
+            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => $wrong['WU_SERVER_PILOT_API_KEY']]) + $this->plesk($wrong['WU_PLESK_API_KEY']);
         $this->assertSame(['auth'], self::kinds($this->capture($byPassword, self::everyOperation())));
         $byKey = $this->hestiaKeys(['WU_HESTIA_API_HASH' => $wrong['WU_HESTIA_API_HASH']]);
         $this->assertSame(['auth'], self::kinds($this->capture($byKey, self::everyOperation(['hestia']))));
@@ -281,6 +293,7 @@ final class SecretsTest extends TestCase
         $missing = array_merge($this->accepted(['WU_HESTIA_WEB_DOMAIN' => 'missing.example']), [
             'WU_ENHANCE_SERVER_ID' => '00000000-0000-4000-8000-00000000dead',
             'WU_SERVER_PILOT_APP_ID' => 'noSuchApp0000001',
+            'WU_PLESK_DOMAIN' => 'missing.example',
         ]);
         $this->assertSame(['not_found'], self::kinds($this->capture($missing, self::everyOperation())));
     }
@@ -307,6 +320,7 @@ final class SecretsTest extends TestCase
         if (isset($hestiaEchoes[1])) {
             $faults['enhance'] = [...$faults['hestia'], ...self::echoingFaults('Bearer ' . self::TOKEN)];
             $faults['serverpilot'] = [...$faults['hestia'], ...self::echoingFaults(self::API_KEY)];
+            $faults['plesk'] = [...$faults['hestia'], ...self::echoingFaults(self::PLESK_KEY)];
         }
         foreach ($hestiaEchoes as $echo) {
             array_push($faults['hestia'], ...self::echoingFaults($echo));
@@ -330,7 +344,7 @@ final class SecretsTest extends TestCase
     {
         $steps = '';
         foreach ([70, 75, 78] as $offset) {
-            foreach (['hestia' => self::ACCESS_KEY . ':' . self::SECRET_KEY, 'enhance' => self::TOKEN, 'serverpilot' => self::API_KEY] as $p => $secret) {
+            foreach (['hestia' => self::ACCESS_KEY . ':' . self::SECRET_KEY, 'enhance' => self::TOKEN, 'serverpilot' => self::API_KEY, 'plesk' => self::PLESK_KEY] as $p => $secret) {
                 $fault = var_export(['mode' => 'status', 'status' => 500, 'body' => str_repeat('.', $offset) . $secret], true);
                 $steps .= "\$fault($fault, '$p'); \$record('$p at $offset', fn () => wu_native_test_connection('$p'));\n";
             }
@@ -360,6 +374,7 @@ final class SecretsTest extends TestCase
             'Hestia by access key' => ['hestia', [], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
             'Enhance' => ['enhance', [], [$text, ['status' => 400, 'body' => '{"code":"bad_request","message":"{request_json}"}']]],
             'ServerPilot' => ['serverpilot', [], [$text, ['status' => 400, 'body' => '{"error":{"message":"{request_json}"}}']]],
+            'Plesk' => ['plesk', [], [$text, ['status' => 400, 'body' => '{"code":0,"message":"{request_json}"}']]],
         ];
     }
 
@@ -413,6 +428,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_URL' => 'http://127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://wu-native-nowhere.invalid/v1',
+            'WU_PLESK_HOST' => 'http://127.0.0.1:1',
         ]);
         $this->assertSame(['transport'], self::kinds($this->capture($refused, $tests)));
     }
@@ -424,6 +440,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_RESTART' => 'maybe',
             'WU_ENHANCE_SERVER_ID' => 'not-a-uuid',
             'WU_SERVER_PILOT_API_URL' => 'ftp://' . self::API_KEY . '@panel.example/v1',
+            'WU_PLESK_DOMAIN' => 'not a domain',
         ]);
         $this->assertSame(['config'], self::kinds($this->capture($invalid, $tests)));
         $this->assertSame(['config'], self::kinds($this->capture($this->accepted(['WU_NATIVE_TIMEOUT' => 'soon']), $tests)));
@@ -433,6 +450,7 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_URL' => 'http://admin:' . self::PASSWORD . '@127.0.0.1:1',
             'WU_ENHANCE_API_URL' => 'http://x:' . self::TOKEN . '@127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://cid_sandbox:' . self::API_KEY . '@127.0.0.1:1/v1',
+            'WU_PLESK_HOST' => 'http://admin:' . self::PLESK_KEY . '@127.0.0.1:1',
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($inUrl, $tests)));
         // Secrets that cannot even be sent: control characters and non-ASCII in headers.
@@ -440,10 +458,11 @@ final class SecretsTest extends TestCase
             'WU_HESTIA_API_HASH' => self::ACCESS_KEY . ":\n" . self::SECRET_KEY,
             'WU_ENHANCE_API_TOKEN' => self::TOKEN . "\r\nX-Injected: 1",
             'WU_SERVER_PILOT_API_KEY' => self::API_KEY . "\u{e9}\n",
+            'WU_PLESK_API_KEY' => self::PLESK_KEY . "\r\nX-Injected: 1",
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($malformed, $tests)));
         // Missing constants are named, never their neighbours' values.
-        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1]);
+        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1, 'WU_PLESK_HOST' => 1]);
         $this->assertSame(['WuNative\\ConfigException'], self::kinds($this->capture($incomplete, $tests)));
     }
 

@@ -144,7 +144,17 @@ impl Client {
         if response.status != 200 {
             return Err(self.refusal(&response));
         }
-        serde_json::from_str(response.body.trim()).map_err(|e| self.unreadable(&response, "list of domains", &e))
+        let domains: Vec<Domain> = serde_json::from_str(response.body.trim()).map_err(|e| self.unreadable(&response, "list of domains", &e))?;
+        if domains.is_empty() {
+            // A server serving the network lists its site at least: an empty
+            // list is an answer from something else, or a view without rights.
+            return Err(ProviderError::new(
+                ErrorKind::Api,
+                format!("Plesk listed no domains at all, not even {DOMAIN} '{}': check that {HOST} points at the Plesk server and that the login is the administrator's", self.site),
+            )
+            .with_status(response.status));
+        }
+        Ok(domains)
     }
 
     /// The configured site among `domains`, or the error saying it is not there.

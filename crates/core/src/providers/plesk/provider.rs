@@ -152,10 +152,8 @@ impl Plesk {
         let site = self.client.site.clone();
         match (inventory.names.get(name.as_str()), self.place(name)) {
             (None, _) => Ok(Action::AlreadyAbsent),
-            (Some(_), Place::Site) => Err(ProviderError::new(
-                ErrorKind::Api,
-                format!("{name} is the Plesk site itself ({}); it is never removed", super::DOMAIN),
-            )),
+            // The site's own names are the site's, not a mapping's: left as they are.
+            (Some(_), Place::Site) => Ok(Action::Skipped),
             (Some(Some(_)), Place::Subdomain(label)) => {
                 match self.client.run("subdomain", &["--remove", label.as_str(), "-domain", site.as_str()], name.as_str())? {
                     Exit::Done(_) => Ok(Action::Removed),

@@ -182,18 +182,18 @@ fn a_subdomain_site_is_a_plesk_subdomain_created_by_its_label_and_removed() {
 }
 
 #[test]
-fn the_site_itself_and_its_www_are_present_and_never_removed() {
+fn the_site_itself_and_its_www_are_present_and_removing_them_skips_them() {
     let sb = Sandbox::start();
     let added = run(Operation::AddDomain, "network.example", &config(&sb), WwwRule::Always);
     assert!(added.ok, "{added:?}");
     assert_eq!(actions(&added), both("network.example", Action::AlreadyPresent));
 
     sb.clear_requests();
-    let removed = run(Operation::RemoveDomain, "www.network.example", &config(&sb), WwwRule::Never);
-    let error = removed.results[0].error.clone().expect("refused");
-    assert_eq!(error.kind, ErrorKind::Api);
-    assert!(error.message.contains("WU_PLESK_DOMAIN") && error.message.contains("never removed"), "{}", error.message);
+    let removed = run(Operation::RemoveDomain, "network.example", &config(&sb), WwwRule::Always);
+    assert!(removed.ok, "{removed:?}");
+    assert_eq!(actions(&removed), both("network.example", Action::Skipped), "the site's own names are left as they are");
     assert_eq!(sent(&sb), look_then(&[]), "nothing is sent to remove the site's own names");
+    assert_eq!(sb.served(Panel::Plesk), ["network.example"]);
 }
 
 #[test]
@@ -354,6 +354,7 @@ fn each_panel_refusal_comes_back_as_its_own_error() {
         ("gateway utility not allowed", |sb, _| sb.update_state(|st| st.plesk.allowed_utilities = vec!["subdomain".into()]), ErrorKind::Api, Some(404), Some(0), vec!["HTTP 404", "Command not found: site_alias"]),
         ("not the Plesk API", |sb, _| sb.set_fault(Fault::status(404).for_panel(Panel::Plesk).with_body("Not Found")), ErrorKind::Http, Some(404), None, vec!["not the Plesk REST API", "WU_PLESK_HOST", "WU_PLESK_PORT"]),
         ("a web page instead of the API", |sb, _| sb.set_fault(Fault::status(200).for_panel(Panel::Plesk).with_body("<!doctype html><title>Plesk</title>")), ErrorKind::Api, Some(200), None, vec!["could not be read", "web page", "WU_PLESK_HOST"]),
+        ("an empty list of domains", |sb, _| sb.set_fault(Fault::status(200).for_panel(Panel::Plesk).with_header("Content-Type", "application/json").with_body("[]")), ErrorKind::Api, Some(200), None, vec!["no domains at all", "WU_PLESK_HOST"]),
         ("server error", |sb, _| sb.set_fault(Fault::status(500).for_panel(Panel::Plesk)), ErrorKind::Http, Some(500), None, vec!["HTTP 500", "Internal Server Error"]),
         ("redirect", |sb, _| sb.set_fault(Fault::status(302).for_panel(Panel::Plesk).with_header("Location", "https://plesk.example.com/login_up.php")), ErrorKind::Http, Some(302), None, vec!["WU_PLESK_HOST", "login_up.php"]),
         ("garbage", |sb, _| sb.set_fault(Fault::new(FaultMode::Garbage).for_panel(Panel::Plesk)), ErrorKind::Api, Some(200), None, vec!["could not be read"]),
