@@ -91,12 +91,17 @@ impl Plesk {
     }
 
     fn held_elsewhere(&self, name: &HostName, owner: Option<String>, what: &str) -> ProviderError {
-        let owner = match owner {
-            Some(owner) if owner == name.as_str() => format!("Plesk already serves {name} as a site of its own"),
-            Some(owner) => format!("{name} already belongs to the Plesk site {owner}"),
-            None => format!("{name} already exists on this Plesk server outside {} (as another site's {what})", self.client.site),
+        let message = match owner {
+            Some(owner) if owner == name.as_str() => {
+                format!("Plesk already serves {name} as a site of its own: delete that site in Plesk first, then map the name again")
+            }
+            Some(owner) => format!("{name} already belongs to the Plesk site {owner}: remove it there first, then map it again"),
+            None => format!(
+                "{name} already exists on this Plesk server outside {} (as another site's {what}): remove it there first, then map it again",
+                self.client.site
+            ),
         };
-        ProviderError::new(ErrorKind::Api, format!("{owner}: remove it there first, then map it again")).with_code("exists_elsewhere")
+        ProviderError::new(ErrorKind::Api, message).with_code("exists_elsewhere")
     }
 
     fn add(&self, name: &HostName) -> Result<Action, ProviderError> {
