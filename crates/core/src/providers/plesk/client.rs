@@ -295,13 +295,13 @@ pub(super) fn failed(utility: &str, command: &str, name: &str, answer: &CliAnswe
     ProviderError::new(kind, format!("Plesk's {utility} {command} {name} failed with exit code {}: {words}", answer.code)).with_code(answer.code)
 }
 
-/// Host names in a utility's listing, one a line; other lines are ignored.
+/// Host names in a utility's listing: the first word of each line, when it
+/// is a host name (a table's other columns, headers and totals are ignored).
 fn listed_names(stdout: &str) -> Vec<String> {
     stdout
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.contains(char::is_whitespace))
-        .filter(|l| HostName::parse(l.trim_end_matches('.')).is_ok())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|word| HostName::parse(word.trim_end_matches('.')).is_ok())
         .map(crate::providers::panel_name)
         .collect()
 }
@@ -477,6 +477,8 @@ mod tests {
     fn listings_keep_host_names_and_drop_everything_else() {
         let listed = listed_names(&answer("cli-alias-list.json").stdout);
         assert_eq!(listed, ["customer.example", "www.customer.example", "xn--bcher-kva.example"]);
+        let table = "Alias name        Status\n----------------  ------\nShop.Example      enabled\n  www.shop.example  disabled\nTotal: 2\n";
+        assert_eq!(listed_names(table), ["shop.example", "www.shop.example"]);
     }
 
     #[test]
