@@ -20,6 +20,7 @@ final class SecretsTest extends TestCase
     private const TOKEN = 'tok-Zr4Hm7Qc2Wn9Jx5Ea';
     private const API_KEY = 'spk-Vg3Lt8Fb1Dy6Ks0Hu';
     private const CPANEL_TOKEN = 'CPTOKQ8ZL3XW7RN2VK5MT9HB4JD6FG1PS';
+    private const PLESK_KEY = 'plk-Rb5Nw8Gc3Tj6Vx1Zq';
     // Secrets with every character some encoder escapes, for panels that repeat a request.
     private const ESCAPED = [
         'WU_HESTIA_API_PASSWORD' => 'Pa55/w0rd+&Qx "7\'<Lm>\\%2F=?#é~',
@@ -27,6 +28,8 @@ final class SecretsTest extends TestCase
         'WU_ENHANCE_API_TOKEN' => 'tok/Zr4+Hm7=Qc2&Wn9"Jx5<Ea\'Yk%2F',
         'WU_SERVER_PILOT_API_KEY' => 'spk/Vg3+Lt8 Fb1&Dy6\'Ks0<Hu"é%3D',
         'WU_CPANEL_API_TOKEN' => 'CPTOK/Q8+ZL3=XW7&RN2"VK5<MT9\'HB%2F',
+        // A header value: every printable ASCII character an encoder escapes, no space.
+        'WU_PLESK_API_KEY' => 'plk/Rb5+Nw8&Gc3"Tj6\'Vx1<Zq>%2F=?#~',
     ];
     // The panel refuses these.
     private const WRONG = [
@@ -35,6 +38,7 @@ final class SecretsTest extends TestCase
         'WU_ENHANCE_API_TOKEN' => 'tok-refused-Yk5Qb9Rw3Iu',
         'WU_SERVER_PILOT_API_KEY' => 'spk-refused-Wm2Xc7Pz4Ol',
         'WU_CPANEL_API_TOKEN' => 'CPREFUSEDT4QW8ZN1XK6VB3MJ9HL5RD2',
+        'WU_PLESK_API_KEY' => 'plk-refused-Hs3Jd8Uf5Ye',
     ];
 
     /** A fresh panel that accepts the secrets above (Hestia bans after five refused logins, so every capture starts anew). */
@@ -50,6 +54,7 @@ final class SecretsTest extends TestCase
             'enhance' => ['tokens' => [self::TOKEN]],
             'serverpilot' => ['api_key' => self::API_KEY],
             'cpanel' => ['accounts' => ['netuser' => ['tokens' => [self::CPANEL_TOKEN], 'password' => self::PASSWORD]]],
+            'plesk' => ['api_keys' => [self::PLESK_KEY]],
         ]);
         if ($patch !== []) {
             $this->sandbox->patch($patch);
@@ -63,7 +68,7 @@ final class SecretsTest extends TestCase
      */
     private static function needles(): array
     {
-        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::CPANEL_TOKEN, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
+        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::CPANEL_TOKEN, self::PLESK_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
         foreach ([...self::WRONG, ...self::ESCAPED] as $secret) {
             array_push($secrets, ...explode(':', $secret));
         }
@@ -127,7 +132,14 @@ final class SecretsTest extends TestCase
         return $this->hestia($hestia + ['WU_HESTIA_API_PASSWORD' => self::PASSWORD, 'WU_HESTIA_API_HASH' => self::ACCESS_KEY . ':' . self::SECRET_KEY])
             + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => self::TOKEN])
             + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => self::API_KEY])
-            + ['WU_CPANEL_API_TOKEN' => self::CPANEL_TOKEN] + $this->sandbox->constants('cpanel');
+            + ['WU_CPANEL_API_TOKEN' => self::CPANEL_TOKEN] + $this->sandbox->constants('cpanel')
+            + $this->plesk(self::PLESK_KEY);
+    }
+
+    /** Plesk's sandbox constants with the API key $key. */
+    private function plesk(string $key): array
+    {
+        return array_merge($this->sandbox->constants('plesk'), ['WU_PLESK_API_KEY' => $key]);
     }
 
     /** Hestia by password: an empty hash counts as not set. */
@@ -270,7 +282,8 @@ final class SecretsTest extends TestCase
         $wrong = self::WRONG;
         $byPassword = $this->hestia(['WU_HESTIA_API_PASSWORD' => $wrong['WU_HESTIA_API_PASSWORD']]) + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => $wrong['WU_ENHANCE_API_TOKEN']])
             + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => $wrong['WU_SERVER_PILOT_API_KEY']])
-            + ['WU_CPANEL_API_TOKEN' => $wrong['WU_CPANEL_API_TOKEN']] + $this->sandbox->constants('cpanel');
+            + ['WU_CPANEL_API_TOKEN' => $wrong['WU_CPANEL_API_TOKEN']] + $this->sandbox->constants('cpanel')
+            + $this->plesk($wrong['WU_PLESK_API_KEY']);
         $this->assertSame(['auth'], self::kinds($this->capture($byPassword, self::everyOperation())));
         $byKey = $this->hestiaKeys(['WU_HESTIA_API_HASH' => $wrong['WU_HESTIA_API_HASH']]);
         $this->assertSame(['auth'], self::kinds($this->capture($byKey, self::everyOperation(['hestia']))));
@@ -293,6 +306,7 @@ final class SecretsTest extends TestCase
         $missing = array_merge($this->accepted(['WU_HESTIA_WEB_DOMAIN' => 'missing.example']), [
             'WU_ENHANCE_SERVER_ID' => '00000000-0000-4000-8000-00000000dead',
             'WU_SERVER_PILOT_APP_ID' => 'noSuchApp0000001',
+            'WU_PLESK_DOMAIN' => 'missing.example',
         ]);
         // The panels whose settings name a target besides the credentials.
         $this->assertSame(['not_found'], self::kinds($this->capture($missing, self::everyOperation(['hestia', 'enhance', 'serverpilot']))));
@@ -320,6 +334,7 @@ final class SecretsTest extends TestCase
         if (isset($hestiaEchoes[1])) {
             $faults['enhance'] = [...$faults['hestia'], ...self::echoingFaults('Bearer ' . self::TOKEN)];
             $faults['serverpilot'] = [...$faults['hestia'], ...self::echoingFaults(self::API_KEY)];
+            $faults['plesk'] = [...$faults['hestia'], ...self::echoingFaults(self::PLESK_KEY)];
         }
         foreach ($hestiaEchoes as $echo) {
             array_push($faults['hestia'], ...self::echoingFaults($echo));
@@ -343,7 +358,7 @@ final class SecretsTest extends TestCase
     {
         $steps = '';
         foreach ([70, 75, 78] as $offset) {
-            foreach (['hestia' => self::ACCESS_KEY . ':' . self::SECRET_KEY, 'enhance' => self::TOKEN, 'serverpilot' => self::API_KEY] as $p => $secret) {
+            foreach (['hestia' => self::ACCESS_KEY . ':' . self::SECRET_KEY, 'enhance' => self::TOKEN, 'serverpilot' => self::API_KEY, 'plesk' => self::PLESK_KEY] as $p => $secret) {
                 $fault = var_export(['mode' => 'status', 'status' => 500, 'body' => str_repeat('.', $offset) . $secret], true);
                 $steps .= "\$fault($fault, '$p'); \$record('$p at $offset', fn () => wu_native_test_connection('$p'));\n";
             }
@@ -373,6 +388,7 @@ final class SecretsTest extends TestCase
             'Hestia by access key' => ['hestia', [], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
             'Enhance' => ['enhance', [], [$text, ['status' => 400, 'body' => '{"code":"bad_request","message":"{request_json}"}']]],
             'ServerPilot' => ['serverpilot', [], [$text, ['status' => 400, 'body' => '{"error":{"message":"{request_json}"}}']]],
+            'Plesk' => ['plesk', [], [$text, ['status' => 400, 'body' => '{"code":0,"message":"{request_json}"}']]],
         ];
     }
 
@@ -427,6 +443,7 @@ final class SecretsTest extends TestCase
             'WU_ENHANCE_API_URL' => 'http://127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://wu-native-nowhere.invalid/v1',
             'WU_CPANEL_HOST' => 'http://127.0.0.1:1',
+            'WU_PLESK_HOST' => 'http://127.0.0.1:1',
         ]);
         $this->assertSame(['transport'], self::kinds($this->capture($refused, $tests)));
     }
@@ -439,6 +456,7 @@ final class SecretsTest extends TestCase
             'WU_ENHANCE_SERVER_ID' => 'not-a-uuid',
             'WU_SERVER_PILOT_API_URL' => 'ftp://' . self::API_KEY . '@panel.example/v1',
             'WU_CPANEL_ROOT_DIR' => '/public_html/../../' . self::CPANEL_TOKEN,
+            'WU_PLESK_DOMAIN' => 'not a domain',
         ]);
         $this->assertSame(['config'], self::kinds($this->capture($invalid, $tests)));
         $this->assertSame(['config'], self::kinds($this->capture($this->accepted(['WU_NATIVE_TIMEOUT' => 'soon']), $tests)));
@@ -449,6 +467,7 @@ final class SecretsTest extends TestCase
             'WU_ENHANCE_API_URL' => 'http://x:' . self::TOKEN . '@127.0.0.1:1/api',
             'WU_SERVER_PILOT_API_URL' => 'http://cid_sandbox:' . self::API_KEY . '@127.0.0.1:1/v1',
             'WU_CPANEL_HOST' => 'http://netuser:' . self::CPANEL_TOKEN . '@127.0.0.1:1',
+            'WU_PLESK_HOST' => 'http://admin:' . self::PLESK_KEY . '@127.0.0.1:1',
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($inUrl, $tests)));
         // Secrets that cannot even be sent: control characters and non-ASCII in headers.
@@ -457,10 +476,11 @@ final class SecretsTest extends TestCase
             'WU_ENHANCE_API_TOKEN' => self::TOKEN . "\r\nX-Injected: 1",
             'WU_SERVER_PILOT_API_KEY' => self::API_KEY . "\u{e9}\n",
             'WU_CPANEL_API_TOKEN' => self::CPANEL_TOKEN . "\r\nX-Injected: 1",
+            'WU_PLESK_API_KEY' => self::PLESK_KEY . "\r\nX-Injected: 1",
         ]);
         $this->assertNotContains('ok', self::kinds($this->capture($malformed, $tests)));
         // Missing constants are named, never their neighbours' values.
-        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1, 'WU_CPANEL_HOST' => 1]);
+        $incomplete = array_diff_key($this->accepted(), ['WU_HESTIA_API_URL' => 1, 'WU_ENHANCE_API_URL' => 1, 'WU_SERVER_PILOT_APP_ID' => 1, 'WU_CPANEL_HOST' => 1, 'WU_PLESK_HOST' => 1]);
         $this->assertSame(['WuNative\\ConfigException'], self::kinds($this->capture($incomplete, $tests)));
     }
 

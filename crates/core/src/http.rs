@@ -100,9 +100,10 @@ pub enum Auth {
     None,
     Bearer(Secret),
     Basic(String, Secret),
-    /// `Authorization: <scheme> <public><secret>`, for panels with their own
-    /// scheme (cPanel's `cpanel user:token`: public `user:`, secret the token).
-    Scheme { scheme: &'static str, public: String, secret: Secret },
+    /// `<name>: <public><secret>`, for panels with a header or scheme of
+    /// their own: cPanel's `Authorization: cpanel user:token` (public
+    /// `cpanel user:`), Plesk's `X-API-Key: key` (no public part).
+    Header { name: &'static str, public: String, secret: Secret },
 }
 
 /// A request as a provider describes it. The secrets inside stay `Secret`s
@@ -283,7 +284,7 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
         Auth::None => builder,
         Auth::Bearer(token) => builder.bearer_auth(token.expose()),
         Auth::Basic(user, key) => builder.basic_auth(user, Some(key.expose())),
-        Auth::Scheme { scheme, public, secret } => builder.header("Authorization", format!("{scheme} {public}{}", secret.expose())),
+        Auth::Header { name, public, secret } => builder.header(*name, format!("{public}{}", secret.expose())),
     };
     builder = match &request.body {
         Body::Empty => builder,
@@ -345,9 +346,8 @@ fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&Pr
     let mut redactor = redactor_with_proxy(settings, proxy);
     match &request.auth {
         Auth::None => {}
-        Auth::Bearer(token) => redactor.add(token),
+        Auth::Bearer(token) | Auth::Header { secret: token, .. } => redactor.add(token),
         Auth::Basic(user, key) => redactor.add_basic_credential(user, key),
-        Auth::Scheme { secret, .. } => redactor.add(secret),
     }
     for (_, secret) in &request.secret_fields {
         redactor.add(secret);

@@ -109,14 +109,22 @@ fn percent(text: &str, keep: impl Fn(u8) -> bool, lower: bool) -> String {
 }
 
 /// The request as a panel refusing it, or a proxy's error page, might repeat
-/// it: the credentials first (the Authorization header, then a form's
-/// credential fields as they were sent), so that they show in the start of
-/// the answer an error message quotes; then the body, the request line and
-/// the other headers.
+/// it: the credentials first (the Authorization header, any other header an
+/// emulator knows to carry a credential, such as Plesk's X-API-Key, then a
+/// form's credential fields as they were sent), so that they show in the
+/// start of the answer an error message quotes; then the body, the request
+/// line and the other headers.
 pub fn request_text(req: &HttpRequest) -> String {
     let mut parts = Vec::new();
     if let Some(auth) = req.header("authorization") {
         parts.push(format!("authorization: {auth}"));
+    }
+    let secrets: Vec<String> = crate::emulator::EMULATORS.iter().flat_map(|e| e.secrets(req, None)).collect();
+    let is_credential = |name: &str, value: &str| name != "authorization" && secrets.iter().any(|s| s == value);
+    for (name, value) in &req.headers {
+        if is_credential(name, value) {
+            parts.push(format!("{name}: {value}"));
+        }
     }
     let body = String::from_utf8_lossy(&req.body);
     for pair in body.split('&') {
@@ -130,7 +138,7 @@ pub fn request_text(req: &HttpRequest) -> String {
     let query = if req.query.is_empty() { String::new() } else { format!("?{}", req.query) };
     parts.push(format!("{} {}{query}", req.method, req.path));
     for (name, value) in &req.headers {
-        if name != "authorization" {
+        if name != "authorization" && !is_credential(name, value) {
             parts.push(format!("{name}: {value}"));
         }
     }

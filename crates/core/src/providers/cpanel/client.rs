@@ -174,7 +174,7 @@ impl Client {
     fn send(&self, url: Url) -> Result<Response, ProviderError> {
         let mut request = Request::new(Method::Get, url);
         request.auth = match &self.credentials {
-            Credentials::Token(token) => Auth::Scheme { scheme: "cpanel", public: format!("{}:", self.user), secret: token.clone() },
+            Credentials::Token(token) => Auth::Header { name: "Authorization", public: format!("cpanel {}:", self.user), secret: token.clone() },
             Credentials::Password(password) => Auth::Basic(self.user.clone(), password.clone()),
         };
         // cPanel's functions are called with GET, as its documentation
