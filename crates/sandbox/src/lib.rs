@@ -151,6 +151,10 @@ pub struct Fault {
     /// How `echo` writes the request.
     #[serde(default)]
     pub encoding: echo::EchoEncoding,
+    /// Requests in scope let through, unharmed, before the fault starts
+    /// (a call's first read succeeds, its write misbehaves).
+    #[serde(default)]
+    pub after: u32,
 }
 
 impl Fault {
@@ -167,6 +171,7 @@ impl Fault {
             apply: false,
             method: None,
             encoding: echo::EchoEncoding::Raw,
+            after: 0,
         }
     }
     pub fn status(code: u16) -> Fault {
@@ -198,6 +203,11 @@ impl Fault {
     }
     pub fn applied(mut self) -> Fault {
         self.apply = true;
+        self
+    }
+    /// Lets the next `requests` in scope through before misbehaving.
+    pub fn after(mut self, requests: u32) -> Fault {
+        self.after = requests;
         self
     }
     pub fn on_method(mut self, method: &str) -> Fault {
@@ -591,6 +601,10 @@ fn take_fault(shared: &Shared, panel: Panel, method: &str) -> Option<Fault> {
     let idx = faults.iter().position(|f| {
         (f.panel.is_none() || f.panel == Some(panel)) && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
     })?;
+    if faults[idx].after > 0 {
+        faults[idx].after -= 1;
+        return None;
+    }
     let fault = faults[idx].clone();
     if let Some(n) = faults[idx].count.as_mut() {
         *n = n.saturating_sub(1);
@@ -1182,6 +1196,19 @@ mod tests {
         assert_eq!(take_fault(&sb.shared, Panel::Enhance, "GET").unwrap().status, Some(502));
         sb.set_fault(Fault::status(500).times(0));
         assert_eq!(sb.faults().len(), 1, "a zero count installs nothing");
+    }
+
+    #[test]
+    fn a_fault_after_some_requests_lets_them_through_then_misbehaves() {
+        let sb = Sandbox::start();
+        sb.set_fault(Fault::status(500).for_panel(Panel::Enhance).after(2).times(1));
+        assert!(take_fault(&sb.shared, Panel::Enhance, "GET").is_none());
+        assert!(take_fault(&sb.shared, Panel::Hestia, "POST").is_none(), "out of scope: not counted");
+        assert!(take_fault(&sb.shared, Panel::Enhance, "POST").is_none());
+        assert_eq!(take_fault(&sb.shared, Panel::Enhance, "DELETE").unwrap().status, Some(500));
+        assert!(sb.faults().is_empty(), "used up");
+        let json: Fault = serde_json::from_str(r#"{"mode":"reset","after":1}"#).unwrap();
+        assert_eq!(json.after, 1);
     }
 
     #[test]
