@@ -70,7 +70,7 @@ final class ExtensionTest extends TestCase
         sort($sorted);
         $this->assertSame($sorted, $ids, 'listed by id');
         $hestia = $providers[array_search('hestia', $ids, true)];
-        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'plugin_handlers'], array_keys($hestia));
+        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'secrets', 'plugin_handlers'], array_keys($hestia));
         $this->assertSame(
             ['WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider', 'WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping'],
             $hestia['plugin_handlers'],
@@ -88,6 +88,7 @@ final class ExtensionTest extends TestCase
             $hestia['missing'],
         );
         $this->assertContains('WU_HESTIA_RESTART', $hestia['optional']);
+        $this->assertSame(['WU_HESTIA_API_PASSWORD', 'WU_HESTIA_API_HASH'], $hestia['secrets']);
 
         $configured = $this->call($this->hestia(), 'return array_column(wu_native_providers(), null, "id")["hestia"];');
         $this->assertTrue($configured['configured']);

@@ -94,7 +94,7 @@ final class DomainHooksTest extends WordPressTestCase
         );
 
         $this->assertSucceeded($run);
-        $this->assertNotEmpty($run->result['providers']);
+        $this->assertSame(self::panelIds(), array_keys($run->result['providers']));
         foreach ($run->result['providers'] as $id => $handlers) {
             $this->assertArrayHasKey($id, $run->result['plugin'], "$id: the plugin has an integration with this id");
             $declared = $run->result['plugin'][$id];
