@@ -50,12 +50,12 @@ final class ConfigTest extends TestCase
     public function test_an_unknown_provider_id_is_a_config_exception_listing_the_known_ones(): void
     {
         foreach ([
-            'return wu_native_add_domain("customer.example", 2, ["providers" => ["cpanel"]]);',
-            'return wu_native_test_connection("cpanel");',
+            'return wu_native_add_domain("customer.example", 2, ["providers" => ["no-such-panel"]]);',
+            'return wu_native_test_connection("no-such-panel");',
         ] as $code) {
             $run = $this->runPhp($this->hestia(), $code);
             $this->assertSame('WuNative\\ConfigException', $run['exception']['class'], $code);
-            $this->assertStringContainsString("unknown provider 'cpanel'", $run['exception']['message']);
+            $this->assertStringContainsString("unknown provider 'no-such-panel'", $run['exception']['message']);
             $this->assertStringContainsString('hestia', $run['exception']['message']);
         }
     }

@@ -39,10 +39,10 @@ final class CliTest extends WordPressTestCase
 
     public function test_status_warns_about_a_provider_in_wu_native_providers_that_does_not_exist(): void
     {
-        $run = $this->wordpress->cli(['wu-native', 'status', '--format=json'], ['constants' => $this->hestia(['WU_NATIVE_PROVIDERS' => 'hestia, cpanel'])]);
+        $run = $this->wordpress->cli(['wu-native', 'status', '--format=json'], ['constants' => $this->hestia(['WU_NATIVE_PROVIDERS' => 'hestia, no-such-panel'])]);
 
         $this->assertSame(0, $run->exit, $run->describe());
-        $this->assertSame("Warning: WU_NATIVE_PROVIDERS names 'cpanel', which wu_native does not support: its domain hooks will fail\n", $run->stderr);
+        $this->assertSame("Warning: WU_NATIVE_PROVIDERS names 'no-such-panel', which wu_native does not support: its domain hooks will fail\n", $run->stderr);
         $this->assertSame(['hestia'], array_keys(array_filter(array_column(json_decode($run->stdout, true), 'enabled', 'provider'))));
     }
 
@@ -125,7 +125,7 @@ final class CliTest extends WordPressTestCase
     {
         return [
             'an invalid domain' => [['wu-native', 'add-domain', 'customer.example,evil.example'], [], "'customer.example,evil.example' is not a valid host name"],
-            'an unknown provider' => [['wu-native', 'test', 'cpanel'], [], "unknown provider 'cpanel'"],
+            'an unknown provider' => [['wu-native', 'test', 'no-such-panel'], [], "unknown provider 'no-such-panel'"],
             'a provider without its constants' => [['wu-native', 'add-domain', 'customer.example', '--provider=serverpilot'], [], 'ServerPilot is not configured: define WU_SERVER_PILOT_CLIENT_ID'],
             'no provider enabled' => [['wu-native', 'remove-domain', 'customer.example'], ['WU_NATIVE_PROVIDERS' => ''], 'no provider is enabled for wu_native'],
             'an unknown www rule' => [['wu-native', 'add-domain', 'customer.example', '--www=sometimes'], [], "--www must be one of always, main_only, never, not 'sometimes'"],

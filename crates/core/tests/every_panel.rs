@@ -158,6 +158,69 @@ fn every_call(panel: Panel, config: &MapSource, served: &str) -> Vec<(&'static s
     ]
 }
 
+mod sync {
+    use super::*;
+    use wu_sandbox::Fault;
+
+    fn never() -> SyncOptions {
+        SyncOptions { www: WwwRule::Never, ..SyncOptions::default() }
+    }
+
+    #[test]
+    fn a_second_sync_finds_nothing_to_do_and_writes_nothing_on_any_panel() {
+        for panel in panels() {
+            let sb = Sandbox::start();
+            let config = MapSource::new(sb.constants(panel));
+            assert!(ops::sync(&names(50), &never(), &config).unwrap().ok, "{}", panel.name());
+            let state = sb.state();
+            let again = ops::sync(&names(50), &never(), &config).unwrap();
+            assert!(again.ok, "{}: {:?}", panel.name(), again.results[0].error);
+            assert_eq!(again.results[0].counts.to_add, 0, "{}", panel.name());
+            assert!(again.results[0].changes.is_empty(), "{}", panel.name());
+            assert_eq!(sb.state(), state, "{}: nothing written", panel.name());
+        }
+    }
+
+    #[test]
+    fn invalid_names_are_reported_as_data_while_every_valid_name_is_synced_on_any_panel() {
+        let mut domains = names(3);
+        domains.insert(1, "bad,name.example".into());
+        domains.push("*.wild.example".into());
+        domains.push("bad,name.example".into());
+        domains.push(format!("ctl\u{1}{}.example", "a".repeat(90)));
+        for panel in panels() {
+            let sb = Sandbox::start();
+            let result = ops::sync(&domains, &never(), &MapSource::new(sb.constants(panel))).unwrap();
+            let invalid: Vec<(&str, &str)> = result.invalid.iter().map(|i| (i.name.as_str(), i.reason.as_str())).collect();
+            assert_eq!(invalid.len(), 3, "{}: each bad entry once, in order: {invalid:?}", panel.name());
+            assert_eq!(invalid[0].0, "bad,name.example");
+            assert!(invalid[0].1.contains("comma"), "{}", invalid[0].1);
+            assert_eq!(invalid[1].0, "*.wild.example");
+            assert!(invalid[2].0.starts_with("ctl\\u{1}a") && invalid[2].0.ends_with('…'), "shown escaped and cut: {}", invalid[2].0);
+            assert!(result.ok, "{}: invalid entries do not fail the panels: {:?}", panel.name(), result.results[0]);
+            assert_eq!(result.wanted, 3);
+            let served = sb.served(panel);
+            for name in names(3) {
+                assert!(served.contains(&name), "{}: {name} synced: {served:?}", panel.name());
+            }
+            assert!(!served.iter().any(|a| a.contains(',') || a.contains('*')), "{}: {served:?}", panel.name());
+        }
+    }
+
+    #[test]
+    fn a_transient_failure_in_the_middle_of_a_job_is_retried_on_any_panel() {
+        for panel in panels() {
+            let sb = Sandbox::start();
+            sb.set_fault(Fault::status(503).with_header("Retry-After", "0").for_panel(panel).after(1).times(1));
+            let result = ops::sync(&names(150), &never(), &MapSource::new(sb.constants(panel))).unwrap();
+            assert!(result.ok, "{}: {:?}", panel.name(), result.results[0]);
+            let served = sb.served(panel);
+            assert!(names(150).iter().all(|n| served.contains(n)), "{}: {served:?}", panel.name());
+            assert!(sb.requests_to(panel).iter().any(|r| r.status == 503), "{}: the fault was met", panel.name());
+        }
+    }
+}
+
 mod refusals {
     use super::*;
     use wu_native_core::ErrorKind;
@@ -469,7 +532,7 @@ mod hostile {
 mod tls {
     use super::*;
     use wu_native_core::ErrorKind;
-    use wu_sandbox::tls::{generate, TestPki};
+    use wu_sandbox::tls::{generate, generate_self_signed, TestPki};
 
     fn https_sandbox(pki: &TestPki) -> Sandbox {
         let options = wu_sandbox::Options { tls: Some((pki.cert_pem.clone(), pki.key_pem.clone())), ..wu_sandbox::Options::default() };
@@ -511,6 +574,31 @@ mod tls {
         }
         for file in [trusted, other] {
             let _ = std::fs::remove_file(file);
+        }
+    }
+
+    #[test]
+    fn a_certificate_the_system_does_not_trust_is_a_tls_error_pointing_at_the_ca_file_on_every_panel() {
+        let sb = https_sandbox(&generate(&["127.0.0.1", "localhost"]));
+        for panel in panels() {
+            let config = MapSource::new(sb.constants(panel));
+            let error = ops::test_connection(panel.name(), &config).expect("configured").error;
+            let error = error.unwrap_or_else(|| panic!("{}: an unknown CA is refused", panel.name()));
+            assert_eq!(error.kind, ErrorKind::Tls, "{}: {}", panel.name(), error.message);
+            assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}: {}", panel.name(), error.message);
+        }
+        assert!(sb.requests().is_empty(), "no request got through the handshake");
+    }
+
+    #[test]
+    fn turning_verification_off_reaches_a_self_signed_panel_with_a_warning_on_every_panel() {
+        let sb = https_sandbox(&generate_self_signed(&["127.0.0.1"]));
+        for panel in panels() {
+            let mut config = MapSource::new(sb.constants(panel));
+            config.set("WU_NATIVE_SSL_VERIFY", "false");
+            let result = run(panel, &config, Operation::AddDomain);
+            assert!(result.ok, "{}: {:?}", panel.name(), result.results[0].error);
+            assert!(result.results[0].warnings.iter().any(|w| w.contains("WU_NATIVE_SSL_VERIFY")), "{}: {result:?}", panel.name());
         }
     }
 }

@@ -782,7 +782,7 @@ pub(crate) fn body_detail(req: &HttpRequest, auth: &str) -> String {
 }
 
 pub(crate) fn is_secret_field(k: &str) -> bool {
-    hestia::SECRET_FIELDS.contains(&k)
+    emulator::EMULATORS.iter().any(|e| e.secret_fields().contains(&k))
 }
 
 pub(crate) fn one_line(s: &str, max: usize) -> String {
@@ -958,8 +958,8 @@ fn record(
 fn secrets_of(req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> Vec<String> {
     let mut out: Vec<String> = emulator::EMULATORS.iter().flat_map(|e| e.secrets(req, form)).collect();
     if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&req.body) {
-        for k in hestia::SECRET_FIELDS {
-            if let Some(Value::String(v)) = m.get(k) {
+        for k in emulator::EMULATORS.iter().flat_map(|e| e.secret_fields()) {
+            if let Some(Value::String(v)) = m.get(*k) {
                 out.push(v.clone());
             }
         }
@@ -1140,12 +1140,13 @@ mod tests {
 
     #[test]
     fn panel_ids_read_from_json_must_name_an_emulator() {
-        let cases = [("\"hestia\"", Some(Panel::Hestia)), ("\"serverpilot\"", Some(Panel::ServerPilot)), ("\"server_pilot\"", Some(Panel::ServerPilot)), ("\"cpanel\"", None), ("3", None)];
+        let cases = [("\"hestia\"", Some(Panel::Hestia)), ("\"serverpilot\"", Some(Panel::ServerPilot)), ("\"server_pilot\"", Some(Panel::ServerPilot)), ("\"no-such-panel\"", None), ("3", None)];
         for (json, want) in cases {
             assert_eq!(serde_json::from_str::<Panel>(json).ok(), want, "{json}");
         }
-        let err = serde_json::from_str::<Panel>("\"cpanel\"").unwrap_err().to_string();
-        assert!(err.contains("unknown panel 'cpanel'") && err.contains("enhance, hestia, serverpilot"), "{err}");
+        let err = serde_json::from_str::<Panel>("\"no-such-panel\"").unwrap_err().to_string();
+        let every: Vec<&str> = Sandbox::panels().iter().map(|p| p.name()).collect();
+        assert!(err.contains("unknown panel 'no-such-panel'") && err.contains(&every.join(", ")), "{err}");
         assert_eq!(serde_json::to_string(&Panel::Enhance).unwrap(), "\"enhance\"");
     }
 
@@ -1177,7 +1178,7 @@ mod tests {
             let serving: Vec<&str> = emulator::EMULATORS.iter().filter(|e| e.serves(path)).map(|e| e.panel().name()).collect();
             assert!(serving.len() <= 1, "{path} is served by {serving:?}");
         }
-        for panel in [Panel::Hestia, Panel::Enhance, Panel::ServerPilot] {
+        for panel in Sandbox::panels() {
             assert_eq!(emulator::of(panel).panel(), panel);
         }
     }
