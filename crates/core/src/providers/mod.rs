@@ -426,3 +426,31 @@ mod tests {
         assert!(panel_id("Panel", "someId", "nlcN0TwdZAyNEgdp", IdShape::Uuid).is_err());
     }
 }
+
+/// What each panel's `fixture_tests.rs` shares: a sandbox that answers a
+/// panel's requests with recorded answers of the real API.
+#[cfg(test)]
+pub(crate) mod replay {
+    use std::time::Duration;
+
+    use wu_sandbox::{Fault, Panel, Sandbox};
+
+    use crate::http::HttpSettings;
+
+    /// Makes the sandbox answer `panel`'s next request with `status` and the
+    /// recorded `body` (JSON), after letting `after` requests through to the emulator.
+    pub fn answer(sb: &Sandbox, panel: Panel, after: u32, status: u16, body: &str) {
+        let fault = Fault::status(status).with_body(body).with_header("Content-Type", "application/json");
+        sb.set_fault(fault.for_panel(panel).after(after).times(1));
+    }
+
+    /// Settings for a client under test: a short timeout, nothing else.
+    pub fn http() -> HttpSettings {
+        HttpSettings::with_timeout(Duration::from_secs(5))
+    }
+
+    /// The value of `name` among the sandbox constants of `panel`.
+    pub fn constant(sb: &Sandbox, panel: Panel, name: &str) -> String {
+        sb.constants(panel).into_iter().find(|(n, _)| *n == name).map(|(_, v)| v).unwrap_or_else(|| panic!("{name} is a sandbox constant"))
+    }
+}
