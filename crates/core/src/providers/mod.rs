@@ -2,9 +2,10 @@
 //! `<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
 //! talking to its API; `provider.rs` planning and applying changes;
 //! `emulator.rs`, the sandbox's copy of the panel (compiled into the
-//! sandbox crate, not here); `fixtures/`, its recorded answers and seed;
-//! `tests.rs`, its tests against the sandbox. `build.rs` finds the folders:
-//! there is no list of panels to edit.
+//! sandbox crate, not here); `fixtures/`, its seed and recorded answers of
+//! its real API; `fixture_tests.rs`, the client against those answers;
+//! `sandbox_tests.rs`, the panel against the sandbox. `build.rs` finds the
+//! folders: there is no list of panels to edit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
