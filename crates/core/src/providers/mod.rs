@@ -4,7 +4,8 @@
 //! `emulator.rs`, the sandbox's copy of the panel (compiled into the
 //! sandbox crate, not here); `fixtures/`, its seed and recorded answers of
 //! its real API; `fixture_tests.rs`, the client against those answers;
-//! `sandbox_tests.rs`, the panel against the sandbox. `build.rs` finds the
+//! `sandbox_tests.rs`, the panel against the sandbox; `emulator_tests.rs`,
+//! the emulator over HTTP (run by the sandbox crate). `build.rs` finds the
 //! folders: there is no list of panels to edit.
 
 use std::collections::{BTreeMap, BTreeSet};

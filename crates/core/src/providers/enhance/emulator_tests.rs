@@ -1,5 +1,7 @@
-mod common;
-use common::*;
+//! Enhance's emulator over HTTP: both addressing modes, their bodies and
+//! error shapes. Run by crates/sandbox/tests/emulators.rs.
+
+use crate::common::*;
 use serde_json::json;
 
 const TOKEN: &str = "sandbox-enhance-token";

@@ -1,6 +1,8 @@
-mod common;
+//! ServerPilot's emulator over HTTP: the app, its domain list, AutoSSL and
+//! actions. Run by crates/sandbox/tests/emulators.rs.
+
 use base64::Engine;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const APP: &str = "nlcN0TwdZAyNEgdp";

@@ -1,5 +1,7 @@
-mod common;
-use common::*;
+//! Hestia's emulator over HTTP: each command's answers and exit codes, and
+//! what the panel ends up with. Run by crates/sandbox/tests/emulators.rs.
+
+use crate::common::*;
 use wu_sandbox::hestia::{HestiaUser, WebDomain};
 
 const ADD: &str = "v-add-web-domain-alias";
