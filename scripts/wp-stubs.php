@@ -21,7 +21,7 @@ const DOCS = [
     'wu_native_add_subdomain' => ['Makes the configured panels serve a subdomain site.', RESULT_SHAPE, OPTIONS_SHAPE],
     'wu_native_remove_subdomain' => ['Makes the configured panels forget a subdomain site.', RESULT_SHAPE, OPTIONS_SHAPE],
     'wu_native_test_connection' => ["Checks that a provider's panel accepts the configured credentials ('Access Authorized').", "array{provider: string, ok: bool, message: string, error: " . ERROR_SHAPE . "}", null],
-    'wu_native_providers' => ['Every supported provider and its configuration (constant names only, never values).', 'list<array{id: string, title: string, configured: bool, missing: list<string>, constants: list<string>, optional: list<string>, plugin_handlers: list<string>, mode?: string, lock_key?: string}>', null],
+    'wu_native_providers' => ['Every supported provider and its configuration (constant names only, never values).', 'list<array{id: string, title: string, configured: bool, missing: list<string>, constants: list<string>, optional: list<string>, secrets: list<string>, plugin_handlers: list<string>, mode?: string, lock_key?: string}>', null],
     'wu_native_version' => ['The extension version with its git revision.', null, null],
 ];
 

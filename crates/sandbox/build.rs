@@ -1,6 +1,7 @@
 //! Finds the panel emulators: every `crates/core/src/providers/<panel>/emulator.rs`
 //! becomes module `<panel>` of this crate, a field of `State` and an entry of
-//! `EMULATORS` (see `src/panels.rs`). Adding a panel's folder is enough.
+//! `EMULATORS` (see `src/panels.rs`), and its `emulator_tests.rs`, when it
+//! has one, a module of `tests/emulators.rs`. Adding a panel's folder is enough.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -38,6 +39,16 @@ fn main() {
     out.push_str(&panels.iter().map(|(id, _)| format!("({id:?}, {id}::SEED)")).collect::<Vec<_>>().join(", "));
     out.push_str("];\n");
 
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("panels.rs");
-    std::fs::write(&dest, out).expect("OUT_DIR is writable");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("panels.rs"), out).expect("OUT_DIR is writable");
+
+    // Each emulator's own HTTP tests, for tests/emulators.rs.
+    let mut tests = String::new();
+    for (id, emulator) in &panels {
+        let file = emulator.with_file_name("emulator_tests.rs");
+        if file.is_file() {
+            writeln!(tests, "#[path = {:?}]\nmod {id};", file.display().to_string()).unwrap();
+        }
+    }
+    std::fs::write(out_dir.join("emulator_tests.rs"), tests).expect("OUT_DIR is writable");
 }

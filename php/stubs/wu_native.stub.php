@@ -60,7 +60,7 @@ namespace {
 
     /**
      * Every supported provider and its configuration (constant names only, never values).
-     * @return list<array{id: string, title: string, configured: bool, missing: list<string>, constants: list<string>, optional: list<string>, plugin_handlers: list<string>, mode?: string, lock_key?: string}>
+     * @return list<array{id: string, title: string, configured: bool, missing: list<string>, constants: list<string>, optional: list<string>, secrets: list<string>, plugin_handlers: list<string>, mode?: string, lock_key?: string}>
      */
     function wu_native_providers(): array
     {

@@ -18,33 +18,36 @@ final class ConcurrencyTest extends TestCase
     /** Sandbox delay per panel request, in ms: widens every read-to-write window. */
     private const DELAY_MS = 15;
 
-    /** provider id => [constants method, its argument, sandbox panel] */
+    /**
+     * Every registered panel at its sandbox target, and Enhance's second way
+     * of addressing the panel (a website instead of a server): panel id =>
+     * [panel, variant].
+     */
     public static function targets(): array
     {
-        return [
-            'hestia' => ['hestia', null, 'hestia'],
-            'enhance, server mode' => ['enhance', false, 'enhance'],
-            'enhance, website mode' => ['enhance', true, 'enhance'],
-            'serverpilot' => ['serverpilot', null, 'serverpilot'],
-        ];
+        $targets = [];
+        foreach (self::panelIds() as $id) {
+            $targets[$id] = [$id, null];
+        }
+        if (isset($targets['enhance'])) {
+            $targets['enhance, website mode'] = ['enhance', 'website'];
+        }
+        return $targets;
     }
 
-    private function constants(string $method, ?bool $argument): array
+    private function constants(string $panel, ?string $variant): array
     {
-        return $argument === null ? $this->$method() : $this->$method($argument);
+        return $variant === 'website' ? $this->enhance(true) : $this->constantsOf($panel);
     }
 
-    /** The names the panel serves for the target, in its order. */
-    private function panelNames(string $method, ?bool $website): array
+    /** The names the panel serves for the target. */
+    private function panelNames(string $panel, ?string $variant): array
     {
-        $state = $this->sandbox->state();
-        return match ($method) {
-            'hestia' => $state['hestia']['users']['admin']['web_domains']['network.example']['aliases'],
-            'enhance' => $website
-                ? array_column($state['enhance']['orgs'][self::ENHANCE_ORG]['websites'][self::ENHANCE_WEBSITE]['domains'], 'domain')
-                : array_column($state['enhance']['servers'][self::ENHANCE_SERVER]['domains'], 'domainName'),
-            'serverpilot' => $state['serverpilot']['apps'][self::SERVERPILOT_APP]['domains'],
-        };
+        if ($variant === 'website') {
+            $website = $this->sandbox->state()['enhance']['orgs'][self::ENHANCE_ORG]['websites'][self::ENHANCE_WEBSITE];
+            return array_column($website['domains'], 'domain');
+        }
+        return $this->sandbox->served($panel);
     }
 
     /**
@@ -75,16 +78,16 @@ final class ConcurrencyTest extends TestCase
 
     /** @dataProvider targets */
     #[\PHPUnit\Framework\Attributes\DataProvider('targets')]
-    public function test_writers_adding_distinct_names_at_once_then_removing_half_leave_the_panel_exactly_as_asked(string $method, ?bool $argument, string $panel): void
+    public function test_writers_adding_distinct_names_at_once_then_removing_half_leave_the_panel_exactly_as_asked(string $panel, ?string $variant): void
     {
-        $constants = $this->constants($method, $argument);
-        $before = $this->panelNames($method, $argument);
+        $constants = $this->constants($panel, $variant);
+        $before = $this->panelNames($panel, $variant);
         $names = array_map(fn (int $i) => "writer$i.example", range(1, self::WRITERS));
         $this->slowPanel($panel);
 
         $added = $this->atOnce($constants, array_map(fn ($n) => ['wu_native_add_domain', $n], $names));
         $this->assertSame(array_map(fn ($n) => [$n, 'added'], $names), $added);
-        $this->assertEqualsCanonicalizing(array_merge($before, $names), $this->panelNames($method, $argument));
+        $this->assertEqualsCanonicalizing(array_merge($before, $names), $this->panelNames($panel, $variant));
 
         // Second wave, at once again: odd writers remove their name, even ones add theirs again.
         $calls = [];
@@ -96,25 +99,25 @@ final class ConcurrencyTest extends TestCase
         }
         $this->assertSame($expected, $this->atOnce($constants, $calls));
         $kept = array_values(array_filter($names, fn ($n, $i) => $i % 2 === 1, ARRAY_FILTER_USE_BOTH));
-        $this->assertEqualsCanonicalizing(array_merge($before, $kept), $this->panelNames($method, $argument));
+        $this->assertEqualsCanonicalizing(array_merge($before, $kept), $this->panelNames($panel, $variant));
     }
 
     /** @dataProvider targets */
     #[\PHPUnit\Framework\Attributes\DataProvider('targets')]
-    public function test_one_name_added_by_many_writers_at_once_is_added_once_and_removed_once(string $method, ?bool $argument, string $panel): void
+    public function test_one_name_added_by_many_writers_at_once_is_added_once_and_removed_once(string $panel, ?string $variant): void
     {
-        $constants = $this->constants($method, $argument);
-        $before = $this->panelNames($method, $argument);
+        $constants = $this->constants($panel, $variant);
+        $before = $this->panelNames($panel, $variant);
         $this->slowPanel($panel);
         $same = array_fill(0, self::SAME_NAME_WRITERS, 'shared.example');
 
         $actions = array_column($this->atOnce($constants, array_map(fn ($n) => ['wu_native_add_domain', $n], $same)), 1);
         $this->assertSame(['added' => 1, 'already_present' => self::SAME_NAME_WRITERS - 1], $this->counts($actions));
-        $this->assertSame(array_merge($before, ['shared.example']), $this->panelNames($method, $argument));
+        $this->assertSame(array_merge($before, ['shared.example']), $this->panelNames($panel, $variant));
 
         $actions = array_column($this->atOnce($constants, array_map(fn ($n) => ['wu_native_remove_domain', $n], $same)), 1);
         $this->assertSame(['already_absent' => self::SAME_NAME_WRITERS - 1, 'removed' => 1], $this->counts($actions));
-        $this->assertSame($before, $this->panelNames($method, $argument));
+        $this->assertSame($before, $this->panelNames($panel, $variant));
     }
 
     public function test_a_writer_that_cannot_get_its_turn_in_time_changes_nothing_and_says_why(): void

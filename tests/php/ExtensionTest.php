@@ -70,14 +70,17 @@ final class ExtensionTest extends TestCase
         sort($sorted);
         $this->assertSame($sorted, $ids, 'listed by id');
         $hestia = $providers[array_search('hestia', $ids, true)];
-        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'plugin_handlers'], array_keys($hestia));
+        $this->assertSame(['id', 'title', 'configured', 'missing', 'constants', 'optional', 'secrets', 'plugin_handlers'], array_keys($hestia));
         $this->assertSame(
             ['WP_Ultimo\\Integrations\\Host_Providers\\Hestia_Host_Provider', 'WP_Ultimo\\Integrations\\Providers\\Hestia\\Hestia_Domain_Mapping'],
             $hestia['plugin_handlers'],
         );
         foreach ($providers as $provider) {
-            // The 2.5 class, and the 2.4 class where the plugin had the panel then (it had no Plesk).
-            $this->assertContains(count($provider['plugin_handlers']), [1, 2], $provider['id'] . ': the 2.4 and the 2.5 class');
+            // The 2.4 class where the 2.4 line has the integration, then the 2.5 one.
+            $this->assertContains(count($provider['plugin_handlers']), [1, 2], $provider['id']);
+            foreach ($provider['plugin_handlers'] as $class) {
+                $this->assertStringStartsWith('WP_Ultimo\\Integrations\\', $class, $provider['id']);
+            }
         }
         $this->assertFalse($hestia['configured']);
         $this->assertSame(
@@ -85,6 +88,7 @@ final class ExtensionTest extends TestCase
             $hestia['missing'],
         );
         $this->assertContains('WU_HESTIA_RESTART', $hestia['optional']);
+        $this->assertSame(['WU_HESTIA_API_PASSWORD', 'WU_HESTIA_API_HASH'], $hestia['secrets']);
 
         $configured = $this->call($this->hestia(), 'return array_column(wu_native_providers(), null, "id")["hestia"];');
         $this->assertTrue($configured['configured']);

@@ -100,39 +100,56 @@ final class ProvidersTest extends TestCase
         $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["www" => "never"]);');
         $this->assertTrue($result['ok']);
         $this->assertSame(self::panelIds(), array_column($result['results'], 'provider'));
-        $this->assertContains('customer.example', $this->sandbox->hestiaAliases());
-        $this->assertContains('customer.example', $this->enhanceDomains(false));
+        foreach (self::panelIds() as $id) {
+            $this->assertContains('customer.example', $this->sandbox->served($id), $id);
+        }
+    }
+
+    /** The sandbox constants of panel $id with a wrong value in each secret setting they set: $wrong($setting). */
+    private function withWrongSecrets(string $id, callable $wrong): array
+    {
+        $constants = $this->constantsOf($id);
+        $secrets = array_column(wu_native_providers(), 'secrets', 'id')[$id];
+        foreach (array_intersect($secrets, array_keys($constants)) as $name) {
+            $constants[$name] = $wrong($name);
+        }
+        return $constants;
     }
 
     public function test_one_provider_failing_does_not_stop_the_others(): void
     {
-        $constants = $this->hestia(['WU_HESTIA_API_PASSWORD' => 'wrong-password']) + $this->serverpilot();
+        [$failing, $working] = array_slice(self::panelIds(), 0, 2);
+        $constants = $this->withWrongSecrets($failing, fn () => 'wrong-secret-Qm4Tz') + $this->constantsOf($working);
         $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["www" => "never"]);');
         $this->assertFalse($result['ok']);
         $this->assertSame([false, true], array_column($result['results'], 'ok'));
         $this->assertSame('auth', $result['results'][0]['error']['kind']);
-        $this->assertContains('customer.example', $this->sandbox->state()['serverpilot']['apps'][self::SERVERPILOT_APP]['domains']);
+        $this->assertContains('customer.example', $this->sandbox->served($working));
+        $this->assertNotContains('customer.example', $this->sandbox->served($failing));
     }
 
     public function test_the_providers_option_limits_the_call_to_the_named_ones(): void
     {
-        $constants = $this->hestia() + $this->serverpilot();
-        $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["providers" => ["serverpilot"]]);');
-        $this->assertSame(['serverpilot'], array_column($result['results'], 'provider'));
-        $this->assertSame([], $this->sandbox->requests('hestia'));
+        [$other, $named] = array_slice(self::panelIds(), 0, 2);
+        $constants = $this->constantsOf($other) + $this->constantsOf($named);
+        $result = $this->call($constants, 'return wu_native_add_domain("customer.example", 2, ["providers" => [' . var_export($named, true) . ']]);');
+        $this->assertSame([$named], array_column($result['results'], 'provider'));
+        $this->assertSame([], $this->sandbox->requests($other));
     }
 
     public function test_no_secret_of_any_provider_reaches_a_result_or_output(): void
     {
-        $constants = $this->hestia(['WU_HESTIA_API_PASSWORD' => 'wrong-password'])
-            + $this->enhance(false, ['WU_ENHANCE_API_TOKEN' => 'wrong-enhance-token'])
-            + $this->serverpilot(['WU_SERVER_PILOT_API_KEY' => 'wrong-serverpilot-key']);
-        $run = $this->runPhp($constants, 'return [wu_native_add_domain("customer.example", 2), wu_native_test_connection("hestia"), wu_native_test_connection("enhance"), wu_native_test_connection("serverpilot"), wu_native_providers()];');
-        $all = json_encode($run);
-        foreach (['wrong-password', 'wrong-enhance-token', 'wrong-serverpilot-key'] as $secret) {
-            $this->assertStringNotContainsString($secret, $all);
+        $constants = [];
+        foreach (self::panelIds() as $id) {
+            $constants += $this->withWrongSecrets($id, fn (string $name) => "wrong-$name-Xk7");
         }
-        $this->assertSame(['auth', 'auth', 'auth'], array_column(array_column($run['result'][0]['results'], 'error'), 'kind'));
+        $tests = implode(', ', array_map(fn (string $id) => 'wu_native_test_connection(' . var_export($id, true) . ')', self::panelIds()));
+        $run = $this->runPhp($constants, "return [wu_native_add_domain('customer.example', 2), $tests, wu_native_providers()];");
+        $all = json_encode($run);
+        foreach (array_merge(...array_column(wu_native_providers(), 'secrets')) as $name) {
+            $this->assertStringNotContainsString("wrong-$name-Xk7", $all);
+        }
+        $this->assertSame(array_fill(0, count(self::panelIds()), 'auth'), array_column(array_column($run['result'][0]['results'], 'error'), 'kind'));
     }
 
     /** @dataProvider enhanceModes */

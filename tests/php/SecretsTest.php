@@ -68,8 +68,8 @@ final class SecretsTest extends TestCase
      */
     private static function needles(): array
     {
-        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::CPANEL_TOKEN, self::PLESK_KEY, ...array_values(self::WRONG), ...array_values(self::ESCAPED)];
-        foreach ([...self::WRONG, ...self::ESCAPED] as $secret) {
+        $secrets = [self::PASSWORD, self::ACCESS_KEY, self::SECRET_KEY, self::LEGACY_HASH, self::TOKEN, self::API_KEY, self::CPANEL_TOKEN, self::PLESK_KEY, ...array_values(self::WRONG), ...array_values(self::escaped())];
+        foreach ([...self::WRONG, ...self::escaped()] as $secret) {
             array_push($secrets, ...explode(':', $secret));
         }
         $needles = [];
@@ -379,11 +379,32 @@ final class SecretsTest extends TestCase
         'html', 'html_decimal', 'html_hex', 'base64', 'base64_url',
     ];
 
-    /** Provider => its constants with escaped secrets, and error answers (status, body template) that repeat the request. */
+    /**
+     * ESCAPED, and for each secret setting of a registered panel it does not
+     * name (wu_native_providers()'s `secrets`), a value made the same way.
+     */
+    private static function escaped(): array
+    {
+        $escaped = self::ESCAPED;
+        foreach (array_merge(...array_column(self::providers(), 'secrets')) as $i => $name) {
+            $escaped[$name] ??= "sec/Qx{$i}+Lm7&Wt3 Rk\"Ez<Hb'9%2F=?#é~";
+        }
+        return $escaped;
+    }
+
+    /**
+     * Case => panel, its constants' variant, and answers (status, body
+     * template) that repeat the request: every registered panel behind a
+     * proxy's page, then each panel's own error shapes.
+     */
     public static function echoingPanels(): array
     {
         $text = ['status' => 200, 'body' => 'upstream refused: {request}'];
-        return [
+        $cases = [];
+        foreach (self::panelIds() as $id) {
+            $cases["$id behind a proxy"] = [$id, [], [$text]];
+        }
+        return $cases + [
             'Hestia by password' => ['hestia', ['WU_HESTIA_API_HASH' => ''], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
             'Hestia by access key' => ['hestia', [], [['status' => 200, 'body' => 'Error: {request}'], ['status' => 500, 'body' => '{request}']]],
             'Enhance' => ['enhance', [], [$text, ['status' => 400, 'body' => '{"code":"bad_request","message":"{request_json}"}']]],
@@ -403,7 +424,7 @@ final class SecretsTest extends TestCase
      #[\PHPUnit\Framework\Attributes\DataProvider('echoingPanels')]
     public function test_a_panel_repeating_the_request_in_any_encoding_leaks_no_form_of_a_secret(string $panel, array $mode, array $answers): void
     {
-        $constants = array_merge($this->accepted(), self::ESCAPED, $mode);
+        $constants = array_merge($this->accepted() + $this->constantsOf($panel), self::escaped(), $mode);
         $faults = [];
         foreach ($answers as $answer) {
             foreach (self::ECHO_ENCODINGS as $encoding) {

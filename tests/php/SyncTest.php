@@ -73,7 +73,7 @@ final class SyncTest extends TestCase
             'return wu_native_sync(["a.example"], ["concurrency" => 0]);' => 'ValueError',
             'return wu_native_sync(["a.example"], ["keep" => ["not a name"]]);' => 'ValueError',
             'return wu_native_sync(["a.example"], ["wait" => 3]);' => 'ValueError',
-            'return wu_native_sync(["a.example"], ["providers" => ["cpanel"]]);' => 'WuNative\\ConfigException',
+            'return wu_native_sync(["a.example"], ["providers" => ["no-such-panel"]]);' => 'WuNative\\ConfigException',
         ];
         foreach ($cases as $code => $class) {
             $run = $this->runPhp($this->hestia(), $code);

@@ -80,6 +80,31 @@ final class DomainHooksTest extends WordPressTestCase
         ];
     }
 
+    /**
+     * Each panel wu_native serves names the plugin's handler classes it
+     * takes off the hooks: exactly the classes the plugin declares for that
+     * integration (2.4's host provider where 2.4 has one, then 2.5's
+     * domain-mapping module), as the stand-in plays them.
+     */
+    public function test_every_panel_names_the_handler_classes_the_plugin_declares_for_it(): void
+    {
+        $run = $this->wordpress->run(
+            'return ["providers" => array_column(wu_native_providers(), "plugin_handlers", "id"), "plugin" => \\WuTestStandin\\PROVIDERS,'
+            . ' "classes" => array_filter(array_merge(...array_column(wu_native_providers(), "plugin_handlers")), "class_exists")];',
+        );
+
+        $this->assertSucceeded($run);
+        $this->assertSame(self::panelIds(), array_keys($run->result['providers']));
+        foreach ($run->result['providers'] as $id => $handlers) {
+            $this->assertArrayHasKey($id, $run->result['plugin'], "$id: the plugin has an integration with this id");
+            $declared = $run->result['plugin'][$id];
+            $this->assertSame(array_values(array_filter([$declared['v24'], $declared['domain_mapping']])), $handlers, $id);
+            foreach ($handlers as $class) {
+                $this->assertContains($class, $run->result['classes'], "$id: the plugin defines $class");
+            }
+        }
+    }
+
     public function test_handlers_of_providers_wu_native_does_not_take_over_stay_attached(): void
     {
         // Closte is enabled and set up in the plugin, and wu_native has no Closte: the plugin keeps it.

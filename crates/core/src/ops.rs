@@ -98,6 +98,8 @@ pub struct ProviderInfo {
     pub missing: Vec<String>,
     pub constants: Vec<String>,
     pub optional: Vec<String>,
+    /// The constants whose values are secrets: never shown, logged or put in a message.
+    pub secrets: Vec<String>,
     /// Ultimate Multisite's classes that handle this panel on the domain hooks.
     pub plugin_handlers: Vec<String>,
     /// The addressing mode the constants select, for providers with several.
@@ -426,6 +428,7 @@ pub fn providers(source: &dyn ConfigSource) -> Vec<ProviderInfo> {
                 missing: values.missing.iter().map(|s| s.to_string()).collect(),
                 constants: spec.required_constants().into_iter().map(String::from).collect(),
                 optional: spec.optional_constants().into_iter().map(String::from).collect(),
+                secrets: spec.settings.iter().filter(|s| s.secret).map(|s| s.name.to_string()).collect(),
                 plugin_handlers: spec.plugin_handlers.iter().map(|c| c.to_string()).collect(),
                 mode: if values.is_complete() { (spec.mode)(&values).map(String::from) } else { None },
                 lock_key: if values.is_complete() { spec.lock_key(&values).map(|k| k.to_string()) } else { None },

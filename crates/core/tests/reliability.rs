@@ -1,5 +1,6 @@
-//! Transport behaviour shared by every provider: retries of transient
-//! failures only, timeouts, bounded reads, TLS settings reported.
+//! Transport behaviour shared by every provider, shown on one panel (Hestia):
+//! retries of transient failures only, timeouts, bounded reads, TLS settings
+//! reported. What every panel must do with a certificate is in every_panel.rs.
 
 use std::time::{Duration, Instant};
 
@@ -8,13 +9,7 @@ use wu_native_core::{ErrorKind, MapSource, WwwRule};
 use wu_sandbox::{Fault, FaultMode, Panel, Sandbox};
 
 fn hestia(sb: &Sandbox) -> MapSource {
-    MapSource::new([
-        ("WU_HESTIA_API_URL", sb.url()),
-        ("WU_HESTIA_API_USER", "admin".into()),
-        ("WU_HESTIA_API_PASSWORD", "sandbox-admin-password".into()),
-        ("WU_HESTIA_ACCOUNT", "admin".into()),
-        ("WU_HESTIA_WEB_DOMAIN", "network.example".into()),
-    ])
+    MapSource::new(sb.constants(Panel::Hestia))
 }
 
 fn add(config: &MapSource) -> OperationResult {
@@ -138,70 +133,6 @@ fn an_unreadable_ca_file_is_a_config_error_naming_the_constant() {
         assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}", error.message);
     }
     assert!(sb.requests().is_empty());
-}
-
-mod tls {
-    use super::*;
-    use wu_sandbox::tls::{generate, generate_self_signed, TestPki};
-
-    fn https_sandbox(pki: &TestPki) -> Sandbox {
-        Sandbox::try_start(wu_sandbox::Options {
-            tls: Some((pki.cert_pem.clone(), pki.key_pem.clone())),
-            ..wu_sandbox::Options::default()
-        })
-        .unwrap()
-    }
-
-    fn write_pem(name: &str, pem: &str) -> String {
-        let path = std::env::temp_dir().join(format!("wu-native-{}-{name}", std::process::id()));
-        std::fs::write(&path, pem).unwrap();
-        path.to_string_lossy().into_owned()
-    }
-
-    #[test]
-    fn a_panel_certificate_the_system_does_not_trust_is_a_tls_error_pointing_at_the_ca_file() {
-        let pki = generate(&["127.0.0.1", "localhost"]);
-        let sb = https_sandbox(&pki);
-        assert!(sb.url().starts_with("https://"));
-        let error = add(&hestia(&sb)).results[0].error.clone().unwrap();
-        assert_eq!(error.kind, ErrorKind::Tls, "{}", error.message);
-        assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}", error.message);
-        let failed_logins = sb.hestia_failed_logins();
-        assert_eq!(failed_logins, 0);
-        assert!(sb.requests().is_empty(), "no request got through the handshake");
-    }
-
-    #[test]
-    fn the_ca_file_is_trusted_in_addition_to_the_system_store() {
-        let pki = generate(&["127.0.0.1", "localhost"]);
-        let sb = https_sandbox(&pki);
-        let mut config = hestia(&sb);
-        config.set("WU_NATIVE_CA_FILE", &write_pem("ca.pem", &pki.ca_pem));
-        let result = add(&config);
-        assert!(result.ok, "{result:?}");
-        assert!(result.results[0].warnings.is_empty());
-        assert_eq!(sb.hestia_aliases("admin", "network.example"), vec!["www.network.example", "customer.example"]);
-    }
-
-    #[test]
-    fn a_certificate_not_signed_by_the_trusted_ca_is_still_refused() {
-        let trusted = generate(&["127.0.0.1"]);
-        let other = generate_self_signed(&["127.0.0.1"]);
-        let sb = https_sandbox(&other);
-        let mut config = hestia(&sb);
-        config.set("WU_NATIVE_CA_FILE", &write_pem("other-ca.pem", &trusted.ca_pem));
-        assert_eq!(add(&config).results[0].error.as_ref().unwrap().kind, ErrorKind::Tls);
-    }
-
-    #[test]
-    fn skipping_verification_reaches_a_self_signed_panel_with_a_warning() {
-        let sb = https_sandbox(&generate_self_signed(&["127.0.0.1"]));
-        let mut config = hestia(&sb);
-        config.set("WU_NATIVE_SSL_VERIFY", "false");
-        let result = add(&config);
-        assert!(result.ok, "{result:?}");
-        assert_eq!(result.results[0].warnings.len(), 1);
-    }
 }
 
 #[test]

@@ -42,6 +42,12 @@ pub(crate) trait Emulator: Sync {
     /// own name first: what tests that cover every panel check.
     fn served(&self, state: &State) -> Vec<String>;
 
+    /// Form or JSON fields that carry this panel's credentials (the echo
+    /// fault repeats them first; the log masks them in any panel's request).
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Whether a body that is not JSON counts as a form even without a
     /// form Content-Type (Hestia's API reads it so).
     fn bodies_are_forms(&self) -> bool {

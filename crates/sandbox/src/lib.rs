@@ -151,6 +151,10 @@ pub struct Fault {
     /// How `echo` writes the request.
     #[serde(default)]
     pub encoding: echo::EchoEncoding,
+    /// Requests in scope let through, unharmed, before the fault starts
+    /// (a call's first read succeeds, its write misbehaves).
+    #[serde(default)]
+    pub after: u32,
 }
 
 impl Fault {
@@ -167,6 +171,7 @@ impl Fault {
             apply: false,
             method: None,
             encoding: echo::EchoEncoding::Raw,
+            after: 0,
         }
     }
     pub fn status(code: u16) -> Fault {
@@ -198,6 +203,11 @@ impl Fault {
     }
     pub fn applied(mut self) -> Fault {
         self.apply = true;
+        self
+    }
+    /// Lets the next `requests` in scope through before misbehaving.
+    pub fn after(mut self, requests: u32) -> Fault {
+        self.after = requests;
         self
     }
     pub fn on_method(mut self, method: &str) -> Fault {
@@ -591,6 +601,10 @@ fn take_fault(shared: &Shared, panel: Panel, method: &str) -> Option<Fault> {
     let idx = faults.iter().position(|f| {
         (f.panel.is_none() || f.panel == Some(panel)) && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
     })?;
+    if faults[idx].after > 0 {
+        faults[idx].after -= 1;
+        return None;
+    }
     let fault = faults[idx].clone();
     if let Some(n) = faults[idx].count.as_mut() {
         *n = n.saturating_sub(1);
@@ -768,7 +782,7 @@ pub(crate) fn body_detail(req: &HttpRequest, auth: &str) -> String {
 }
 
 pub(crate) fn is_secret_field(k: &str) -> bool {
-    hestia::SECRET_FIELDS.contains(&k)
+    emulator::EMULATORS.iter().any(|e| e.secret_fields().contains(&k))
 }
 
 pub(crate) fn one_line(s: &str, max: usize) -> String {
@@ -944,8 +958,8 @@ fn record(
 fn secrets_of(req: &HttpRequest, form: Option<&BTreeMap<String, String>>) -> Vec<String> {
     let mut out: Vec<String> = emulator::EMULATORS.iter().flat_map(|e| e.secrets(req, form)).collect();
     if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&req.body) {
-        for k in hestia::SECRET_FIELDS {
-            if let Some(Value::String(v)) = m.get(k) {
+        for k in emulator::EMULATORS.iter().flat_map(|e| e.secret_fields()) {
+            if let Some(Value::String(v)) = m.get(*k) {
                 out.push(v.clone());
             }
         }
@@ -1131,8 +1145,8 @@ mod tests {
             assert_eq!(serde_json::from_str::<Panel>(json).ok(), want, "{json}");
         }
         let err = serde_json::from_str::<Panel>("\"no-such-panel\"").unwrap_err().to_string();
-        let known = Sandbox::panels().iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
-        assert!(err.contains("unknown panel 'no-such-panel'") && err.contains(&known), "{err}");
+        let every: Vec<&str> = Sandbox::panels().iter().map(|p| p.name()).collect();
+        assert!(err.contains("unknown panel 'no-such-panel'") && err.contains(&every.join(", ")), "{err}");
         assert_eq!(serde_json::to_string(&Panel::Enhance).unwrap(), "\"enhance\"");
     }
 
@@ -1164,7 +1178,7 @@ mod tests {
             let serving: Vec<&str> = emulator::EMULATORS.iter().filter(|e| e.serves(path)).map(|e| e.panel().name()).collect();
             assert!(serving.len() <= 1, "{path} is served by {serving:?}");
         }
-        for panel in [Panel::Hestia, Panel::Enhance, Panel::ServerPilot] {
+        for panel in Sandbox::panels() {
             assert_eq!(emulator::of(panel).panel(), panel);
         }
     }
@@ -1183,6 +1197,19 @@ mod tests {
         assert_eq!(take_fault(&sb.shared, Panel::Enhance, "GET").unwrap().status, Some(502));
         sb.set_fault(Fault::status(500).times(0));
         assert_eq!(sb.faults().len(), 1, "a zero count installs nothing");
+    }
+
+    #[test]
+    fn a_fault_after_some_requests_lets_them_through_then_misbehaves() {
+        let sb = Sandbox::start();
+        sb.set_fault(Fault::status(500).for_panel(Panel::Enhance).after(2).times(1));
+        assert!(take_fault(&sb.shared, Panel::Enhance, "GET").is_none());
+        assert!(take_fault(&sb.shared, Panel::Hestia, "POST").is_none(), "out of scope: not counted");
+        assert!(take_fault(&sb.shared, Panel::Enhance, "POST").is_none());
+        assert_eq!(take_fault(&sb.shared, Panel::Enhance, "DELETE").unwrap().status, Some(500));
+        assert!(sb.faults().is_empty(), "used up");
+        let json: Fault = serde_json::from_str(r#"{"mode":"reset","after":1}"#).unwrap();
+        assert_eq!(json.after, 1);
     }
 
     #[test]

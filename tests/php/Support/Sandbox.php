@@ -40,6 +40,16 @@ class Sandbox
         return $all[$this->url][$panel] ?? throw new \LogicException("the sandbox does not emulate panel '$panel'");
     }
 
+    /**
+     * Every name the target of $panel's constants serves now, its own name first.
+     *
+     * @return list<string>
+     */
+    public function served(string $panel): array
+    {
+        return $this->call('GET', '/__sandbox/served')[$panel] ?? throw new \LogicException("the sandbox does not emulate panel '$panel'");
+    }
+
     public function state(): array
     {
         return $this->call('GET', '/__sandbox/state');

@@ -9,10 +9,52 @@ namespace WuNative\Tests\Support;
  */
 trait SandboxConstants
 {
-    /** Every registered panel's id, in registry order, from the loaded extension. */
+    /**
+     * wu_native_providers() of the built extension: loaded in this process
+     * (the PHP suite), or asked of a PHP that loads it (the WordPress suite).
+     */
+    protected static function providers(): array
+    {
+        static $providers = null;
+        if (function_exists('wu_native_providers')) {
+            return wu_native_providers();
+        }
+        return $providers ??= json_decode((string) shell_exec(
+            escapeshellarg(PHP_BINARY) . ' -n -d ' . escapeshellarg('extension=' . getenv('WU_NATIVE_EXT')) . ' -r ' . escapeshellarg('echo json_encode(wu_native_providers());'),
+        ), true) ?? throw new \LogicException('the extension in WU_NATIVE_EXT could not be asked for its providers');
+    }
+
+    /** Every registered panel's id, in registry order, from the extension. */
     protected static function panelIds(): array
     {
-        return array_column(wu_native_providers(), 'id');
+        return array_column(self::providers(), 'id');
+    }
+
+    /**
+     * Every credential of the sandbox's seed: the value of each secret
+     * setting (wu_native_providers()'s `secrets`) in the sandbox constants of
+     * every panel and in the variants below, and the two halves of a
+     * KEY:SECRET pair.
+     *
+     * @return list<string>
+     */
+    protected function seededSecrets(): array
+    {
+        $secretNames = array_merge(...array_column(self::providers(), 'secrets'));
+        $sets = [...array_map(fn (string $id) => $this->constantsOf($id), self::panelIds()), ...$this->variants()];
+        $secrets = [];
+        foreach ($sets as $constants) {
+            foreach (array_intersect_key($constants, array_flip($secretNames)) as $secret) {
+                array_push($secrets, $secret, ...explode(':', $secret));
+            }
+        }
+        return array_values(array_unique(array_filter($secrets, fn (string $s) => strlen($s) >= 6)));
+    }
+
+    /** The variants of panels' constants below that use other credentials of the seed. */
+    protected function variants(): array
+    {
+        return [$this->hestiaKeys()];
     }
 
     /**
@@ -45,7 +87,8 @@ trait SandboxConstants
     /** Hestia constants for the sandbox, access-key mode. */
     protected function hestiaKeys(array $overrides = []): array
     {
-        $constants = $this->hestia(['WU_HESTIA_API_HASH' => 'WUSANDBOXACCESSKEY01:sandbox-secret-key-000000000000000000000']);
+        $keys = $this->sandbox->state()['hestia']['access_keys'];
+        $constants = $this->hestia(['WU_HESTIA_API_HASH' => array_key_first($keys) . ':' . reset($keys)]);
         unset($constants['WU_HESTIA_API_PASSWORD']);
         return array_merge($constants, $overrides);
     }

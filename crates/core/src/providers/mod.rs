@@ -2,9 +2,11 @@
 //! `<panel>/mod.rs` with its settings, options and `SPEC`; `client.rs`
 //! talking to its API; `provider.rs` planning and applying changes;
 //! `emulator.rs`, the sandbox's copy of the panel (compiled into the
-//! sandbox crate, not here); `fixtures/`, its recorded answers and seed;
-//! `tests.rs`, its tests against the sandbox. `build.rs` finds the folders:
-//! there is no list of panels to edit.
+//! sandbox crate, not here); `fixtures/`, its seed and recorded answers of
+//! its real API; `fixture_tests.rs`, the client against those answers;
+//! `sandbox_tests.rs`, the panel against the sandbox; `emulator_tests.rs`,
+//! the emulator over HTTP (run by the sandbox crate). `build.rs` finds the
+//! folders: there is no list of panels to edit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -468,5 +470,33 @@ mod tests {
         assert!(panel_id("Panel", "someId", "nlcN0TwdZAyNEgdp", IdShape::Token).is_ok());
         assert!(panel_id("Panel", "someId", "00000000-0000-4000-9000-00000000000A", IdShape::Uuid).is_ok());
         assert!(panel_id("Panel", "someId", "nlcN0TwdZAyNEgdp", IdShape::Uuid).is_err());
+    }
+}
+
+/// What each panel's `fixture_tests.rs` shares: a sandbox that answers a
+/// panel's requests with recorded answers of the real API.
+#[cfg(test)]
+pub(crate) mod replay {
+    use std::time::Duration;
+
+    use wu_sandbox::{Fault, Panel, Sandbox};
+
+    use crate::http::HttpSettings;
+
+    /// Makes the sandbox answer `panel`'s next request with `status` and the
+    /// recorded `body` (JSON), after letting `after` requests through to the emulator.
+    pub fn answer(sb: &Sandbox, panel: Panel, after: u32, status: u16, body: &str) {
+        let fault = Fault::status(status).with_body(body).with_header("Content-Type", "application/json");
+        sb.set_fault(fault.for_panel(panel).after(after).times(1));
+    }
+
+    /// Settings for a client under test: a short timeout, nothing else.
+    pub fn http() -> HttpSettings {
+        HttpSettings::with_timeout(Duration::from_secs(5))
+    }
+
+    /// The value of `name` among the sandbox constants of `panel`.
+    pub fn constant(sb: &Sandbox, panel: Panel, name: &str) -> String {
+        sb.constants(panel).into_iter().find(|(n, _)| *n == name).map(|(_, v)| v).unwrap_or_else(|| panic!("{name} is a sandbox constant"))
     }
 }

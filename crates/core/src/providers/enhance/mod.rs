@@ -120,3 +120,6 @@ mod tests {
 
 #[cfg(test)]
 mod sandbox_tests;
+
+#[cfg(test)]
+mod fixture_tests;

@@ -502,3 +502,24 @@ fn a_domain_id_that_is_not_a_uuid_is_an_api_error_and_no_delete_is_sent() {
         }
     }
 }
+
+/// Bulk reconciles against Enhance: one request per name, a bounded number in flight.
+mod sync {
+    use crate::ops::{self, SyncOptions};
+    use crate::{MapSource, WwwRule};
+    use wu_sandbox::{Panel, Sandbox};
+
+    #[test]
+    fn enhance_applies_with_bounded_concurrency() {
+        let sb = Sandbox::start();
+        let names: Vec<String> = (0..40).map(|i| format!("site-{i:04}.example")).collect();
+        let options = SyncOptions { concurrency: 8, www: WwwRule::Never, ..SyncOptions::default() };
+        let result = ops::sync(&names, &options, &MapSource::new(sb.constants(Panel::Enhance))).unwrap();
+        assert!(result.ok, "{:?}", result.results[0].error);
+        assert_eq!(result.results[0].counts.added, 40);
+        assert_eq!(sb.enhance_server_domains(super::SERVER).len(), 41);
+        // Changes are reported in the order the names were given, whatever the completion order.
+        let reported: Vec<&str> = result.results[0].changes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(reported, names.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}

@@ -541,6 +541,10 @@ impl crate::emulator::Emulator for Hestia {
         true
     }
 
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &SECRET_FIELDS
+    }
+
     fn served(&self, state: &crate::State) -> Vec<String> {
         let first = state.hestia.users.values().find_map(|u| u.web_domains.iter().next());
         first.map(|(name, d)| std::iter::once(name.clone()).chain(d.aliases.iter().cloned()).collect()).unwrap_or_default()

@@ -69,3 +69,6 @@ fn web_domain(values: &Values) -> Result<String, ProviderError> {
 
 #[cfg(test)]
 mod sandbox_tests;
+
+#[cfg(test)]
+mod fixture_tests;

@@ -351,3 +351,113 @@ fn an_unreadable_listing_reports_the_status_it_came_with() {
     assert_eq!((error.kind, error.http_status), (ErrorKind::Api, Some(200)), "{}", error.message);
     assert!(error.message.contains("could not be read"), "{}", error.message);
 }
+
+/// Bulk reconciles against Hestia: the fewest commands, one reload per job.
+mod sync {
+    use crate::ops::{self, SyncOptions, SyncResult};
+    use crate::{MapSource, WwwRule};
+    use wu_sandbox::{Panel, Sandbox};
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("site-{i:04}.example")).collect()
+    }
+
+    fn sync(domains: &[String], options: SyncOptions, source: &MapSource) -> SyncResult {
+        ops::sync(domains, &options, source).expect("valid call")
+    }
+
+    fn never() -> SyncOptions {
+        SyncOptions { www: WwwRule::Never, ..SyncOptions::default() }
+    }
+
+    fn config(sb: &Sandbox) -> MapSource {
+        MapSource::new(sb.constants(Panel::Hestia))
+    }
+
+    fn aliases(sb: &Sandbox) -> Vec<String> {
+        sb.hestia_aliases("admin", super::DOMAIN)
+    }
+
+    #[test]
+    fn a_thousand_names_reach_hestia_in_chunks_with_one_reload() {
+        let sb = Sandbox::start();
+        sb.update_state(|s| s.hestia.users.get_mut("admin").unwrap().alias_limit = 5000);
+        let result = sync(&names(1000), never(), &config(&sb));
+        assert!(result.ok, "{:?}", result.results[0].error);
+        let counts = &result.results[0].counts;
+        assert_eq!((counts.to_add, counts.added, counts.failed), (1000, 1000, 0));
+
+        let commands = super::commands(&sb);
+        assert_eq!(commands[0], "v-list-web-domains");
+        assert_eq!(commands.len(), 11, "one listing and ten chunks of 100: {commands:?}");
+        let adds = sb.requests_to(Panel::Hestia);
+        let restarts: Vec<&str> = adds.iter().skip(1).map(|r| r.form_value("arg4").unwrap()).collect();
+        assert_eq!(restarts.iter().filter(|r| **r == "yes").count(), 1);
+        assert_eq!(*restarts.last().unwrap(), "yes", "only the last command reloads");
+        assert!(adds.iter().skip(1).all(|r| r.form_value("arg3").unwrap().split(',').count() <= 100));
+        assert_eq!(sb.hestia_reloads(), 1);
+        assert_eq!(aliases(&sb).len(), 1001);
+    }
+
+    #[test]
+    fn a_second_sync_sends_only_the_listing() {
+        let sb = Sandbox::start();
+        let source = config(&sb);
+        sync(&names(50), SyncOptions::default(), &source);
+        sb.clear_requests();
+        assert!(sync(&names(50), SyncOptions::default(), &source).ok);
+        assert_eq!(super::commands(&sb), vec!["v-list-web-domains"]);
+    }
+
+    #[test]
+    fn prune_removes_only_unwanted_names_that_are_not_protected() {
+        let sb = Sandbox::start();
+        sb.update_state(|s| {
+            let aliases = &mut s.hestia.users.get_mut("admin").unwrap().web_domains.get_mut(super::DOMAIN).unwrap().aliases;
+            aliases.extend(
+                ["stale.example", "www.stale.example", "*.network.example", "kept.example", "site1.network.example", "wanted.example"]
+                    .map(String::from),
+            );
+        });
+        let mut source = config(&sb);
+        source.set("DOMAIN_CURRENT_SITE", "network.example");
+        let options = SyncOptions { prune: true, keep: vec!["kept.example".into()], www: WwwRule::Never, ..SyncOptions::default() };
+        let result = sync(&["wanted.example".to_string()], options, &source);
+        assert!(result.ok, "{:?}", result.results[0]);
+        assert_eq!(result.results[0].plan.remove, vec!["stale.example", "www.stale.example"]);
+        assert_eq!(result.results[0].counts.protected, 4, "www. of the web domain, the wildcard, keep, the network's site");
+        assert_eq!(aliases(&sb), vec!["www.network.example", "*.network.example", "kept.example", "site1.network.example", "wanted.example"]);
+        assert_eq!(sb.hestia_reloads(), 1);
+    }
+
+    #[test]
+    fn without_prune_nothing_is_removed() {
+        let sb = Sandbox::start();
+        sb.update_state(|s| {
+            s.hestia.users.get_mut("admin").unwrap().web_domains.get_mut(super::DOMAIN).unwrap().aliases.push("stale.example".into());
+        });
+        let result = sync(&names(1), never(), &config(&sb));
+        assert!(result.results[0].plan.remove.is_empty());
+        assert!(aliases(&sb).contains(&"stale.example".to_string()));
+    }
+
+    #[test]
+    fn a_name_another_web_domain_holds_fails_alone_and_the_rest_apply() {
+        let sb = Sandbox::start();
+        sb.update_state(|s| {
+            let admin = s.hestia.users.get_mut("admin").unwrap();
+            let mut other = admin.web_domains[super::DOMAIN].clone();
+            other.aliases = vec!["site-0003.example".into()];
+            admin.web_domains.insert("other.example".into(), other);
+        });
+        let result = sync(&names(10), never(), &config(&sb));
+        assert!(!result.ok);
+        let provider = &result.results[0];
+        assert!(provider.error.is_none(), "{:?}", provider.error);
+        assert_eq!(provider.failed.len(), 1);
+        assert_eq!(provider.failed[0].name, "site-0003.example");
+        assert_eq!(provider.failed[0].error.provider_code, Some(4.into()));
+        assert_eq!(provider.counts.added, 9);
+        assert_eq!(sb.hestia_reloads(), 1);
+    }
+}

@@ -67,3 +67,6 @@ fn target(values: &Values) -> Option<WriteTarget> {
 
 #[cfg(test)]
 mod sandbox_tests;
+
+#[cfg(test)]
+mod fixture_tests;

@@ -556,3 +556,37 @@ fn a_sync_of_forty_thousand_names_is_refused_by_the_cap_before_anything_is_sent(
     assert!(error.message.contains("would have 40002"), "{}", error.message);
     assert!(posts(&sb).is_empty());
 }
+
+/// Bulk reconciles against ServerPilot: one list update per job, the cap before anything is sent.
+mod sync {
+    use crate::ops::{self, SyncOptions};
+    use crate::{ErrorKind, MapSource};
+    use wu_sandbox::{Panel, Sandbox};
+
+    const APP: &str = "nlcN0TwdZAyNEgdp";
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("site-{i:04}.example")).collect()
+    }
+
+    #[test]
+    fn serverpilot_gets_one_list_update_for_the_whole_job() {
+        let sb = Sandbox::start();
+        let result = ops::sync(&names(100), &SyncOptions::default(), &MapSource::new(sb.constants(Panel::ServerPilot))).unwrap();
+        assert!(result.ok, "{:?}", result.results[0].error);
+        let posts: Vec<_> =
+            sb.requests_to(Panel::ServerPilot).into_iter().filter(|r| r.method == "POST" && r.path == format!("/v1/apps/{APP}")).collect();
+        assert_eq!(posts.len(), 1);
+        assert_eq!(sb.serverpilot_domains(APP).len(), 202);
+    }
+
+    #[test]
+    fn a_serverpilot_plan_over_the_cap_is_refused_before_anything_is_sent() {
+        let sb = Sandbox::start();
+        let result = ops::sync(&names(150), &SyncOptions::default(), &MapSource::new(sb.constants(Panel::ServerPilot))).unwrap();
+        let error = result.results[0].error.as_ref().expect("over 300");
+        assert_eq!(error.kind, ErrorKind::Limit);
+        assert!(error.message.contains("300"), "{}", error.message);
+        assert!(sb.requests_to(Panel::ServerPilot).iter().all(|r| r.method == "GET"));
+    }
+}
