@@ -400,7 +400,7 @@ impl crate::emulator::Emulator for CPanel {
     }
 
     /// What that account serves from its main domain's document root
-    /// (`WU_CPANEL_ROOT_DIR`'s default), each name with its `www.`.
+    /// (`WU_CPANEL_ROOT_DIR`'s default), as cPanel lists it: without the `www.` each name also serves.
     fn served(&self, state: &crate::State) -> Vec<String> {
         let Some(account) = state.cpanel.accounts.values().find(|a| !a.tokens.is_empty()) else { return Vec::new() };
         let root = account.main_dir.trim_matches('/');
@@ -416,7 +416,8 @@ impl crate::emulator::Emulator for CPanel {
                 names.push(sub.clone());
             }
         }
-        names.iter().flat_map(|n| [n.clone(), format!("www.{n}")]).collect()
+        // As cPanel lists them: each also serves its www., which cPanel never lists.
+        names
     }
 }
 
