@@ -138,7 +138,15 @@ impl Client {
         let args = [self.account.as_str(), self.web_domain.as_str(), alias.as_str(), restart];
         let response = http::send(&self.request(cmd, &args, false), &self.http)?;
         if succeeded(&response) {
-            return Ok(Action::Removed);
+            // The command prints nothing: key mode answers 204, legacy mode "OK".
+            return match response.body.trim() {
+                "" | "OK" => Ok(Action::Removed),
+                _ => Err(ProviderError::new(
+                    ErrorKind::Api,
+                    format!("Hestia's answer to {cmd} could not be read (a delete prints nothing); check that {API_URL} points at the Hestia API: {}", response.excerpt()),
+                )
+                .with_status(response.status)),
+            };
         }
         let code = response.header("Hestia-Exit-Code").and_then(|c| c.trim().parse::<i64>().ok());
         let lower = response.body.trim().to_ascii_lowercase();
