@@ -83,19 +83,42 @@ impl CaFile {
                 return Err(outside());
             }
         }
-        let pem = read_regular_file(&resolved, MAX_CA_FILE_BYTES).ok_or_else(unusable)?;
-        let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|_| unusable())?;
-        if certificates.is_empty() {
-            return Err(unusable());
-        }
+        let certificates = read_certificates(&resolved).ok_or_else(unusable)?;
         Ok(CaFile { path: path.to_string(), certificates })
     }
+}
+
+/// The certificates of a CA file, parsed again only when the file changed
+/// (another file, size or modification time): it is read on every call, so
+/// a renewed one is used at once, but the same bytes are not parsed twice.
+fn read_certificates(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
+    use std::collections::HashMap;
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::Mutex;
+    type Identity = (u64, u64, u64, i64, i64);
+    static PARSED: Mutex<Option<HashMap<PathBuf, (Identity, Vec<CertificateDer<'static>>)>>> = Mutex::new(None);
+
+    let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES)?;
+    let identity = (meta.dev(), meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec());
+    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    if let Some((seen, certificates)) = parsed.get(path) {
+        if *seen == identity {
+            return Some(certificates.clone());
+        }
+    }
+    let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().ok().filter(|c| !c.is_empty())?;
+    if parsed.len() >= 16 {
+        parsed.clear();
+    }
+    parsed.insert(path.to_path_buf(), (identity, certificates.clone()));
+    Some(certificates)
 }
 
 /// The contents of a regular file of at most `cap` bytes; `None` for
 /// anything else. Opened non-blocking so a FIFO without a writer returns at
 /// once, and the type checked on the opened descriptor, not the name.
-fn read_regular_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
+fn read_regular_file(path: &Path, cap: u64) -> Option<(Vec<u8>, std::fs::Metadata)> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -108,7 +131,7 @@ fn read_regular_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
     }
     let mut bytes = Vec::new();
     file.take(cap + 1).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 <= cap).then_some(bytes)
+    (bytes.len() as u64 <= cap).then_some((bytes, meta))
 }
 
 /// PHP's open_basedir test on a resolved path: each `:`-separated entry is
