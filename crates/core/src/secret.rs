@@ -176,7 +176,7 @@ impl Redactor {
 
     fn add_basic_credential_forms(&mut self, credential: &str) {
         for engine in BASE64 {
-            self.push(engine.encode(&credential).into_bytes());
+            self.push(engine.encode(credential).into_bytes());
         }
         let credential = BASE64[0].encode(credential);
         // The header itself base64-encoded, as a request repeated whole would be.

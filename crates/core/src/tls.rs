@@ -95,8 +95,10 @@ fn read_certificates(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
     use std::collections::HashMap;
     use std::os::unix::fs::MetadataExt;
     use std::sync::Mutex;
+    /// Device, inode, size and modification time of a file.
     type Identity = (u64, u64, u64, i64, i64);
-    static PARSED: Mutex<Option<HashMap<PathBuf, (Identity, Vec<CertificateDer<'static>>)>>> = Mutex::new(None);
+    type Parsed = HashMap<PathBuf, (Identity, Vec<CertificateDer<'static>>)>;
+    static PARSED: Mutex<Option<Parsed>> = Mutex::new(None);
 
     let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES)?;
     let identity = (meta.dev(), meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec());

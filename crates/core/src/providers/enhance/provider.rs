@@ -90,11 +90,10 @@ impl Provider for Enhance {
         };
         let mut confirmed = Applied { error: applied.error.take(), ..Applied::default() };
         for change in applied.changes {
-            if change.action == Action::AlreadyPresent && !listed.contains(&change.name) {
-                let name = HostName::parse(&change.name).expect("a name this call was given");
-                confirmed.refuse(&name, self.client.taken_elsewhere(&name), &plan);
-            } else {
-                confirmed.changes.push(change);
+            let taken = change.action == Action::AlreadyPresent && !listed.contains(&change.name);
+            match names.iter().find(|n| n.as_str() == change.name) {
+                Some(name) if taken => confirmed.refuse(name, self.client.taken_elsewhere(name), &plan),
+                _ => confirmed.changes.push(change),
             }
         }
         confirmed
