@@ -46,7 +46,19 @@ foreach (['http' => [$httpUrl, ''], 'https' => [$httpsUrl, $ca]] as $transport =
     $emptyDir = (getenv('BENCH_ROOT') ?: sys_get_temp_dir()) . '/no-certs';
     is_dir($emptyDir) || mkdir($emptyDir);
     $smallStore = array_merge(getenv(), ['SSL_CERT_FILE' => $ca, 'SSL_CERT_DIR' => $emptyDir]);
-    $first = $second = $small = [];
+    // A panel whose certificate the system store vouches for (no
+    // WU_NATIVE_CA_FILE): the system's bundle with the sandbox's CA added,
+    // as SSL_CERT_FILE, so the whole store is read as it is for a public panel.
+    $systemStore = null;
+    if ($caFile !== '') {
+        $bundle = (getenv('BENCH_ROOT') ?: sys_get_temp_dir()) . '/system-and-sandbox.pem';
+        $system = getenv('SSL_CERT_FILE') ?: '/etc/ssl/certs/ca-certificates.crt';
+        file_put_contents($bundle, (is_file($system) ? file_get_contents($system) : '') . file_get_contents($caFile));
+        $env = getenv();
+        unset($env['SSL_CERT_DIR']);
+        $systemStore = [array_merge($env, ['SSL_CERT_FILE' => $bundle]), [PHP_BINARY, '-n', '-d', "extension=$ext", __DIR__ . '/first-call.php', $url, '']];
+    }
+    $first = $second = $small = $system = [];
     $ok = true;
     for ($i = 0; $i < $firstRuns; $i++) {
         $run = json_decode(spawn($command)[1], true);
@@ -55,9 +67,14 @@ foreach (['http' => [$httpUrl, ''], 'https' => [$httpsUrl, $ca]] as $transport =
         $cut = json_decode(spawn($command, $smallStore)[1], true);
         $small[] = $cut['first'];
         $ok = $ok && $run['ok'] && $cut['ok'];
+        if ($systemStore !== null) {
+            $trusted = json_decode(spawn($systemStore[1], $systemStore[0])[1], true);
+            $system[] = $trusted['first'];
+            $ok = $ok && $trusted['ok'];
+        }
     }
     $report['first'][$transport] = ['runs' => $firstRuns, 'first' => bench_stats($first), 'second' => bench_stats($second),
-        'small_store' => bench_stats($small), 'ok' => $ok] + $sandbox->tally('hestia');
+        'small_store' => bench_stats($small), 'ok' => $ok] + ($system === [] ? [] : ['system_store' => bench_stats($system)]) + $sandbox->tally('hestia');
     $sandbox->reset();
 }
 file_put_contents($outFile, json_encode($report, JSON_PRETTY_PRINT));

@@ -261,12 +261,20 @@ fn default_www_rule() -> WwwRule {
 /// after the module loaded (wp-config.php) are seen.
 struct PhpConstants;
 
+extern "C" {
+    /// PHP's own lookup of a global constant (Zend/zend_constants.h): NULL
+    /// when it is not defined, never a warning. Reading the settings through
+    /// `defined()` and `constant()` as PHP functions cost more than the
+    /// request they configure.
+    fn zend_get_constant_str(name: *const std::ffi::c_char, name_len: usize) -> *mut Zval;
+}
+
 impl ConfigSource for PhpConstants {
     fn get(&self, name: &str) -> Option<String> {
-        if !call("defined", &[name])?.bool()? {
-            return None;
-        }
-        let value = call("constant", &[name])?;
+        // SAFETY: called from a PHP function on PHP's thread; a non-null
+        // answer is the constant table's entry, read before anything can
+        // change the table.
+        let value: &Zval = unsafe { zend_get_constant_str(name.as_ptr().cast(), name.len()).as_ref() }?;
         if let Some(s) = value.str() {
             Some(s.to_string())
         } else if let Some(b) = value.bool() {

@@ -69,7 +69,7 @@ final class DomainValidationTest extends TestCase
             $result = $this->call($this->hestia(), 'return wu_native_add_domain(' . var_export($input, true) . ', 7, ["www" => "never"]);');
             $this->assertSame($normalised, $result['domain'], $input);
             $this->assertSame(7, $result['site_id']);
-            $this->assertSame($normalised, $this->sandbox->requests('hestia')[1]['form']['arg3'], $input);
+            $this->assertSame($normalised, $this->sandbox->requests('hestia')[0]['form']['arg3'], $input);
         }
     }
 }

@@ -3,11 +3,16 @@
 //!
 //! Clients are built lazily on first use and rebuilt when the process id
 //! changes: php-fpm forks its workers after module start-up, and a client
-//! (with its background thread) made before a fork hangs in the children.
+//! made before a fork hangs in the children.
+//!
+//! Requests run on the calling thread: reqwest's async client on one
+//! current-thread runtime per process, entered by `block_on` from whichever
+//! thread sends (several at once share its I/O driver). reqwest's blocking
+//! client would hand each request to a background thread and each answer
+//! back, a cost of several thread wake-ups per request.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
@@ -169,27 +174,43 @@ struct ClientKey {
 
 struct ClientCache {
     pid: u32,
-    clients: HashMap<ClientKey, reqwest::blocking::Client>,
+    /// Drives every client's connections; made on first use in the process.
+    runtime: Option<Arc<tokio::runtime::Runtime>>,
+    clients: HashMap<ClientKey, reqwest::Client>,
 }
 
 static CLIENTS: Lazy<Mutex<ClientCache>> =
-    Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), clients: HashMap::new() }));
+    Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), runtime: None, clients: HashMap::new() }));
 
-fn client_for(settings: &HttpSettings, https: bool, proxy: Option<&ProxyRoute>) -> Result<reqwest::blocking::Client, ProviderError> {
+fn client_for(
+    settings: &HttpSettings,
+    https: bool,
+    proxy: Option<&ProxyRoute>,
+) -> Result<(Arc<tokio::runtime::Runtime>, reqwest::Client), ProviderError> {
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let pid = std::process::id();
     if cache.pid != pid {
-        // Inherited from the parent: its worker thread does not exist here, and
-        // dropping it would wait for that thread forever. Leak it instead.
-        let inherited = std::mem::take(&mut cache.clients);
-        std::mem::forget(inherited);
+        // Inherited from the parent: its connections and the runtime's
+        // threads (the resolver's) are the parent's, and dropping them here
+        // could wait for threads that do not exist. Leak them instead.
+        std::mem::forget(std::mem::take(&mut cache.clients));
+        std::mem::forget(cache.runtime.take());
         cache.pid = pid;
     }
+    let runtime = match &cache.runtime {
+        Some(runtime) => Arc::clone(runtime),
+        None => {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+                ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {e}"))
+            })?;
+            Arc::clone(cache.runtime.insert(Arc::new(runtime)))
+        }
+    };
     let key = ClientKey { tls: settings.tls.clone(), https, proxy: proxy.cloned() };
     if let Some(client) = cache.clients.get(&key) {
-        return Ok(client.clone());
+        return Ok((runtime, client.clone()));
     }
-    let mut builder = reqwest::blocking::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(MAX_CONNECT_TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(30))
@@ -212,7 +233,7 @@ fn client_for(settings: &HttpSettings, https: bool, proxy: Option<&ProxyRoute>) 
         .build()
         .map_err(|e| ProviderError::new(ErrorKind::Transport, format!("could not set up the HTTP client: {}", chain(&e))))?;
     cache.clients.insert(key, client.clone());
-    Ok(client)
+    Ok((runtime, client))
 }
 
 /// Sends one request, repeating it (at most `MAX_ATTEMPTS` times, with
@@ -273,7 +294,14 @@ impl Failure {
 fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Failure> {
     let unsent = |error| Failure { error, unsent: true };
     let proxy = settings.proxy.route(&request.url).map_err(unsent)?;
-    let client = client_for(settings, request.url.scheme() == "https", proxy.as_ref()).map_err(unsent)?;
+    let (runtime, client) = client_for(settings, request.url.scheme() == "https", proxy.as_ref()).map_err(unsent)?;
+    runtime.block_on(exchange(&client, request, settings, proxy))
+}
+
+async fn exchange(client: &reqwest::Client, request: &Request, settings: &HttpSettings, proxy: Option<ProxyRoute>) -> Result<Response, Failure> {
+    // Lets the runtime see what happened to idle connections since the last
+    // request (a panel that closed one), so a closed one is not picked.
+    tokio::task::yield_now().await;
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -304,8 +332,9 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
             .body(value.to_string()),
     };
 
-    let response = builder
+    let mut response = builder
         .send()
+        .await
         .map_err(|e| Failure { unsent: e.is_connect(), error: transport_error(&e, &request.url, settings, proxy.as_ref()) })?;
     let status = response.status().as_u16();
     if status == 407 {
@@ -321,10 +350,13 @@ fn send_once(request: &Request, settings: &HttpSettings) -> Result<Response, Fai
         .map(|(k, v)| (k.as_str().to_string(), redactor.redact(&String::from_utf8_lossy(v.as_bytes()))))
         .collect();
     let mut bytes = Vec::new();
-    response
-        .take(MAX_BODY_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure { unsent: false, error: read_error(&e, &request.url, settings, proxy.as_ref()) })?;
+    while (bytes.len() as u64) <= MAX_BODY_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => return Err(Failure { unsent: false, error: read_error(&e, &request.url, settings, proxy.as_ref()) }),
+        }
+    }
     if bytes.len() as u64 > MAX_BODY_BYTES {
         return Err(Failure {
             unsent: false,
@@ -481,8 +513,8 @@ fn tls_error(url: &Url, settings: &HttpSettings, reason: &rustls::CertificateErr
     ProviderError::new(ErrorKind::Tls, message)
 }
 
-fn read_error(err: &std::io::Error, url: &Url, settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> ProviderError {
-    if err.kind() == std::io::ErrorKind::TimedOut || chain(err).to_ascii_lowercase().contains("timed out") {
+fn read_error(err: &reqwest::Error, url: &Url, settings: &HttpSettings, proxy: Option<&ProxyRoute>) -> ProviderError {
+    if err.is_timeout() || chain(err).to_ascii_lowercase().contains("timed out") {
         return timeout_error(url, settings);
     }
     let detail = redactor_with_proxy(settings, proxy).redact(&chain(err));

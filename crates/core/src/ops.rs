@@ -161,10 +161,9 @@ pub fn run(
     ))
 }
 
-/// Reads what the panel has, plans the difference, applies it, and reports
-/// one change per name in the order the names were given.
-/// The read, the plan and the writes run under the target's lock, so
-/// processes changing one target take turns and none undoes another's change.
+/// Adds or removes one mapping's names on one provider, under the target's
+/// lock, so processes changing one target take turns and none undoes
+/// another's change. The provider decides how (`Provider::change`).
 fn change(
     provider: &dyn Provider,
     spec: &ProviderSpec,
@@ -180,36 +179,7 @@ fn change(
         Ok(lock) => lock,
         Err(e) => return Applied::stopped(e),
     };
-    let inventory = match provider.inventory_of(names) {
-        Ok(inventory) => inventory,
-        Err(e) => return Applied::stopped(e),
-    };
-    let mut plan = Plan::default();
-    for name in names {
-        match (operation.adds(), inventory.contains(name)) {
-            (true, false) => plan.add.push(name.clone()),
-            (false, true) => plan.remove.push(name.clone()),
-            _ => {}
-        }
-    }
-    let applied = if plan.is_empty() { Applied::default() } else { provider.apply(&plan, &inventory) };
-
-    // Names the plan left alone were already as wanted; names it touched
-    // take what the provider reports; names it never reached stay out.
-    let unchanged = if operation.adds() { Action::AlreadyPresent } else { Action::AlreadyAbsent };
-    let changes = names
-        .iter()
-        .filter_map(|name| {
-            if !plan.add.contains(name) && !plan.remove.contains(name) {
-                let state = if operation.adds() { inventory.statuses.get(name.as_str()).cloned() } else { None };
-                Some(Change::new(name, unchanged).with_state(state.unwrap_or_default()))
-            } else {
-                applied.changes.iter().find(|c| c.name == name.as_str()).cloned()
-            }
-        })
-        .collect();
-    // One mapping stops at its first refusal, so nothing is left in `failed`.
-    Applied { changes, error: applied.error, failed: applied.failed }
+    provider.change(names, operation.adds())
 }
 
 /// Takes the lock of the provider's target, waiting at most the provider's

@@ -65,6 +65,16 @@ pub struct Redactor {
     /// The needles' automaton, built on first use after the last `add`: one
     /// answer is redacted header by header, then its body.
     finder: OnceLock<Option<AhoCorasick>>,
+    /// What was added, so adding it again (every layer of a call adds the
+    /// settings' secrets) costs a comparison, not its forms again.
+    added: Vec<(Source, Box<str>)>,
+}
+
+/// How a value was added: its forms differ.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Source {
+    Text,
+    BasicCredential,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -98,6 +108,55 @@ impl Redactor {
 
     /// A secret in another form than a configured value.
     pub fn add_text(&mut self, value: &str) {
+        self.add_memoized(Source::Text, value, |r| r.add_text_forms(value));
+    }
+
+    /// Adds the forms `make` pushes into an empty redactor. They depend on
+    /// the value alone, so a process works them out once per value: a call
+    /// adds the same few secrets at several layers, and working out their
+    /// forms (base64 at every alignment, escapes) cost more than the request.
+    fn add_memoized(&mut self, source: Source, value: &str, make: impl FnOnce(&mut Redactor)) {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex};
+        type Forms = HashMap<(Source, Box<str>), Arc<Vec<Vec<u8>>>>;
+        static FORMS: Mutex<Option<Forms>> = Mutex::new(None);
+        const MAX_VALUES: usize = 256;
+
+        if self.added.iter().any(|(s, v)| *s == source && &**v == value) {
+            return;
+        }
+        self.added.push((source, value.into()));
+        let key = (source, Box::<str>::from(value));
+        let cached = FORMS.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|forms| forms.get(&key).cloned());
+        let forms = match cached {
+            Some(forms) => forms,
+            None => {
+                let mut fresh = Redactor::default();
+                make(&mut fresh);
+                let forms = Arc::new(fresh.needles);
+                let mut memo = FORMS.lock().unwrap_or_else(|p| p.into_inner());
+                let memo = memo.get_or_insert_with(HashMap::new);
+                if memo.len() >= MAX_VALUES {
+                    memo.clear();
+                }
+                memo.insert(key, Arc::clone(&forms));
+                forms
+            }
+        };
+        if self.needles.is_empty() {
+            self.needles = forms.as_ref().clone();
+            self.finder = OnceLock::new();
+        } else {
+            for needle in forms.iter() {
+                if !self.needles.contains(needle) {
+                    self.needles.push(needle.clone());
+                    self.finder = OnceLock::new();
+                }
+            }
+        }
+    }
+
+    fn add_text_forms(&mut self, value: &str) {
         let pieces = std::iter::once(value).chain(value.split([':', '@', ' ']));
         for piece in pieces {
             if piece.len() >= Self::MIN_PIECE {
@@ -112,8 +171,12 @@ impl Redactor {
     pub fn add_basic_credential(&mut self, user: &str, secret: &Secret) {
         self.add(secret);
         let credential = format!("{user}:{}", secret.expose());
+        self.add_memoized(Source::BasicCredential, &credential, |r| r.add_basic_credential_forms(&credential));
+    }
+
+    fn add_basic_credential_forms(&mut self, credential: &str) {
         for engine in BASE64 {
-            self.push(engine.encode(&credential).into_bytes());
+            self.push(engine.encode(credential).into_bytes());
         }
         let credential = BASE64[0].encode(credential);
         // The header itself base64-encoded, as a request repeated whole would be.

@@ -10,7 +10,9 @@
 //! host (subjectAltName, else the last common name, as curl does).
 //!
 //! The system store is consulted only for a certificate the CA file does not
-//! vouch for, so a panel pinned in the file never pays for loading it.
+//! vouch for, so a panel pinned in the file never pays for loading it; and
+//! then its bundle file is read first, its directory only when the bundle
+//! does not vouch for the certificate either.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -81,19 +83,44 @@ impl CaFile {
                 return Err(outside());
             }
         }
-        let pem = read_regular_file(&resolved, MAX_CA_FILE_BYTES).ok_or_else(unusable)?;
-        let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|_| unusable())?;
-        if certificates.is_empty() {
-            return Err(unusable());
-        }
+        let certificates = read_certificates(&resolved).ok_or_else(unusable)?;
         Ok(CaFile { path: path.to_string(), certificates })
     }
+}
+
+/// The certificates of a CA file, parsed again only when the file changed
+/// (another file, size or modification time): it is read on every call, so
+/// a renewed one is used at once, but the same bytes are not parsed twice.
+fn read_certificates(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
+    use std::collections::HashMap;
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::Mutex;
+    /// Device, inode, size and modification time of a file.
+    type Identity = (u64, u64, u64, i64, i64);
+    type Parsed = HashMap<PathBuf, (Identity, Vec<CertificateDer<'static>>)>;
+    static PARSED: Mutex<Option<Parsed>> = Mutex::new(None);
+
+    let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES)?;
+    let identity = (meta.dev(), meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec());
+    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    if let Some((seen, certificates)) = parsed.get(path) {
+        if *seen == identity {
+            return Some(certificates.clone());
+        }
+    }
+    let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().ok().filter(|c| !c.is_empty())?;
+    if parsed.len() >= 16 {
+        parsed.clear();
+    }
+    parsed.insert(path.to_path_buf(), (identity, certificates.clone()));
+    Some(certificates)
 }
 
 /// The contents of a regular file of at most `cap` bytes; `None` for
 /// anything else. Opened non-blocking so a FIFO without a writer returns at
 /// once, and the type checked on the opened descriptor, not the name.
-fn read_regular_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
+fn read_regular_file(path: &Path, cap: u64) -> Option<(Vec<u8>, std::fs::Metadata)> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -106,7 +133,7 @@ fn read_regular_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
     }
     let mut bytes = Vec::new();
     file.take(cap + 1).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 <= cap).then_some(bytes)
+    (bytes.len() as u64 <= cap).then_some((bytes, meta))
 }
 
 /// PHP's open_basedir test on a resolved path: each `:`-separated entry is
@@ -143,16 +170,91 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// A verifier over the system trust store, loaded once per process (the
-/// costliest part of a first HTTPS call) and only when a certificate is not
-/// already trusted through the CA file; `None` when the store is empty.
-static SYSTEM: Lazy<Option<Arc<WebPkiServerVerifier>>> = Lazy::new(|| {
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-    anchored_verifier(roots)
+/// The system trust store, in two parts, each read at most once per process
+/// and only when needed: its bundle file first (one file of every trusted
+/// CA, parsed once: about 1 ms), and its certificate directory only for a
+/// certificate the bundle does not vouch for (a CA dropped there by hand:
+/// reading a file per CA costs several ms). Together they trust what curl
+/// with OpenSSL trusts through its CA file and CA path; `None` when empty.
+static SYSTEM_BUNDLE: Lazy<Option<Arc<WebPkiServerVerifier>>> =
+    Lazy::new(|| anchored_verifier(system_paths().bundle.and_then(|path| std::fs::read(path).ok()).map(|pem| pem_certificates(&pem)).unwrap_or_default()));
+
+static SYSTEM_DIRECTORY: Lazy<Option<Arc<WebPkiServerVerifier>>> = Lazy::new(|| {
+    let paths = system_paths();
+    let mut certificates = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // The bundle is often linked into the directory: not read twice.
+    if let Some(meta) = paths.bundle.as_ref().and_then(|b| std::fs::metadata(b).ok()) {
+        use std::os::unix::fs::MetadataExt;
+        seen.insert((meta.dev(), meta.ino()));
+    }
+    for dir in &paths.directories {
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        for entry in entries.flatten() {
+            use std::os::unix::fs::MetadataExt;
+            let Ok(meta) = std::fs::metadata(entry.path()) else { continue };
+            if meta.is_file() && meta.len() <= MAX_CA_FILE_BYTES && seen.insert((meta.dev(), meta.ino())) {
+                if let Ok(pem) = std::fs::read(entry.path()) {
+                    certificates.extend(pem_certificates(&pem));
+                }
+            }
+        }
+    }
+    anchored_verifier(certificates)
 });
 
-fn anchored_verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
+/// Where the system store is: `SSL_CERT_FILE` and `SSL_CERT_DIR` when
+/// either is set (as OpenSSL and curl read them), else the usual places.
+struct SystemPaths {
+    bundle: Option<PathBuf>,
+    directories: Vec<PathBuf>,
+}
+
+fn system_paths() -> SystemPaths {
+    let file = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()).map(PathBuf::from);
+    let dirs = std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty());
+    if file.is_some() || dirs.is_some() {
+        let directories = dirs.map(|d| std::env::split_paths(&d).filter(|p| !p.as_os_str().is_empty()).collect()).unwrap_or_default();
+        return SystemPaths { bundle: file, directories };
+    }
+    let probe = openssl_probe::probe();
+    SystemPaths { bundle: probe.cert_file, directories: probe.cert_dir }
+}
+
+/// The certificates of a PEM text. Public certificates need no
+/// constant-time decoding, so this is the plain base64 decoder (the
+/// constant-time one made reading the system's bundle cost 5 ms);
+/// anything that is not a well-formed certificate block is skipped.
+fn pem_certificates(pem: &[u8]) -> Vec<CertificateDer<'static>> {
+    use base64::Engine as _;
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    let find = |haystack: &[u8], needle: &[u8]| memchr::memmem::find(haystack, needle);
+    let mut certificates = Vec::new();
+    let mut rest = pem;
+    let mut text = Vec::new();
+    while let Some(start) = find(rest, BEGIN) {
+        let body = &rest[start + BEGIN.len()..];
+        let Some(end) = find(body, END) else { break };
+        text.clear();
+        // Line by line (PEM's lines are 64 characters), not byte by byte.
+        let block = &body[..end];
+        let mut from = 0;
+        for to in memchr::memchr_iter(b'\n', block).chain([block.len()]) {
+            text.extend_from_slice(block[from..to].trim_ascii());
+            from = (to + 1).min(block.len());
+        }
+        if let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&text) {
+            certificates.push(CertificateDer::from(der));
+        }
+        rest = &body[end + END.len()..];
+    }
+    certificates
+}
+
+fn anchored_verifier(certificates: Vec<CertificateDer<'static>>) -> Option<Arc<WebPkiServerVerifier>> {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(certificates);
     if roots.is_empty() {
         return None;
     }
@@ -168,9 +270,7 @@ pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rust
         Arc::new(AcceptAnyCertificate { algorithms })
     } else {
         let pinned = ca_file.map(|f| f.certificates.clone()).unwrap_or_default();
-        let mut roots = RootCertStore::empty();
-        roots.add_parsable_certificates(pinned.iter().cloned());
-        Arc::new(PanelVerifier { file: anchored_verifier(roots), pinned, algorithms })
+        Arc::new(PanelVerifier { file: anchored_verifier(pinned.clone()), pinned, algorithms })
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -231,7 +331,11 @@ impl ServerCertVerifier for PanelVerifier {
             }
             Err(error) => error,
         };
-        match verify(&SYSTEM) {
+        let system = match verify(&SYSTEM_BUNDLE) {
+            Err(error) if untrusted(&error) => verify(&SYSTEM_DIRECTORY),
+            outcome => outcome,
+        };
+        match system {
             Ok(verified) => Ok(verified),
             // A chain to a CA of the file says more (expired, wrong host) than the system's "unknown".
             Err(_) if !untrusted(&from_file) => Err(from_file),
@@ -475,6 +579,15 @@ mod tests {
             assert_eq!(within_open_basedir(&root.join(file), &basedir), want, "{basedir} / {file}");
         }
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn pem_blocks_are_read_as_the_strict_reader_reads_them() {
+        let bundle = std::fs::read("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
+        let strict: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bundle).filter_map(Result::ok).collect();
+        assert_eq!(pem_certificates(&bundle), strict);
+        let odd = b"junk\n-----BEGIN CERTIFICATE-----\nAAEC\r\nAw==\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAEC";
+        assert_eq!(pem_certificates(odd), vec![CertificateDer::from(vec![0u8, 1, 2, 3])], "a bad block and an unfinished one are skipped");
     }
 
     #[test]

@@ -53,6 +53,30 @@ pub(crate) trait Emulator: Sync {
     fn bodies_are_forms(&self) -> bool {
         false
     }
+
+    /// Web-server reloads (or the panel's equivalent: work that makes a
+    /// change go live and costs far more than the request) performed so far
+    /// in `state`. The sandbox charges the network model's reload cost for
+    /// each new one and reports them (`GET /__sandbox/reloads`).
+    fn reloads(&self, _state: &State) -> u64 {
+        0
+    }
+
+    /// The fewest requests and reloads this panel's API allows for adding
+    /// one mapping (a name and its `www.`) and removing it again, for the
+    /// bench's comparison; `None` when not worked out.
+    fn cycle_floor(&self) -> Option<CycleFloor> {
+        None
+    }
+}
+
+/// See [`Emulator::cycle_floor`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CycleFloor {
+    pub requests: u32,
+    pub reloads: u32,
+    /// Why no fewer will do.
+    pub why: &'static str,
 }
 
 pub(crate) use crate::panels::EMULATORS;

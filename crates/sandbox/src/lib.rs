@@ -261,6 +261,25 @@ pub enum LogTarget {
     File(PathBuf),
 }
 
+/// What the network and the web server would cost on a real panel, charged
+/// to every panel request (not to `/__sandbox/…`): `latency_ms` once per
+/// request (a round trip), `reload_ms` for each web-server reload the
+/// request caused (`Emulator::reloads`). Both 0 by default. Same JSON shape
+/// as `GET`/`PATCH /__sandbox/model`.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkModel {
+    pub latency_ms: u64,
+    pub reload_ms: u64,
+}
+
+impl NetworkModel {
+    /// What one request that caused `reloads` reloads costs.
+    fn charge(&self, reloads: u64) -> Duration {
+        Duration::from_millis(self.latency_ms.saturating_add(self.reload_ms.saturating_mul(reloads)))
+    }
+}
+
 /// How to start a sandbox.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -277,6 +296,8 @@ pub struct Options {
     pub threads: usize,
     /// How long a kept-alive connection may sit idle before it is closed.
     pub idle_timeout: Duration,
+    /// Latency and reload cost charged to panel requests.
+    pub model: NetworkModel,
 }
 
 impl Default for Options {
@@ -288,6 +309,7 @@ impl Default for Options {
             tls: None,
             threads: 8,
             idle_timeout: IDLE_TIMEOUT,
+            model: NetworkModel::default(),
         }
     }
 }
@@ -304,6 +326,7 @@ struct Shared {
     seed: Mutex<State>,
     requests: Mutex<(u64, Vec<RecordedRequest>)>,
     faults: Mutex<Vec<Fault>>,
+    model: Mutex<NetworkModel>,
     log_memory: Mutex<VecDeque<String>>,
     log_sink: Mutex<Option<Box<dyn Write + Send>>>,
     /// Server is going down: loops and stalls end.
@@ -401,6 +424,7 @@ impl Sandbox {
             seed: Mutex::new(seed),
             requests: Mutex::new((0, Vec::new())),
             faults: Mutex::new(Vec::new()),
+            model: Mutex::new(opts.model),
             log_memory: Mutex::new(VecDeque::new()),
             log_sink: Mutex::new(sink),
             stopping: AtomicBool::new(false),
@@ -469,6 +493,20 @@ impl Sandbox {
     /// Every name the target of `panel`'s constants serves, its own name first.
     pub fn served(&self, panel: Panel) -> Vec<String> {
         emulator::of(panel).served(&lock(&self.shared.state))
+    }
+
+    /// Web-server reloads `panel` performed so far (0 for a panel without any).
+    pub fn reloads(&self, panel: Panel) -> u64 {
+        emulator::of(panel).reloads(&lock(&self.shared.state))
+    }
+
+    pub fn model(&self) -> NetworkModel {
+        *lock(&self.shared.model)
+    }
+
+    /// Charges `model` to every panel request from now on.
+    pub fn set_model(&self, model: NetworkModel) {
+        *lock(&self.shared.model) = model;
     }
 
     pub fn requests_to(&self, panel: Panel) -> Vec<RecordedRequest> {
@@ -762,9 +800,14 @@ fn answer<S: Transport>(shared: &Shared, stream: &mut S, req: &HttpRequest, keep
     keep
 }
 
-fn handle_panel(shared: &Shared, panel: Panel, req: &HttpRequest) -> emulator::Handled {
+/// The panel's answer, and how many reloads handling it caused.
+fn handle_panel(shared: &Shared, panel: Panel, req: &HttpRequest) -> (emulator::Handled, u64) {
+    let emulator = emulator::of(panel);
     let mut st = lock(&shared.state);
-    emulator::of(panel).handle(&mut st, req)
+    let before = emulator.reloads(&st);
+    let handled = emulator.handle(&mut st, req);
+    let reloads = emulator.reloads(&st).saturating_sub(before);
+    (handled, reloads)
 }
 
 /// The scheme of the request's `Authorization` header, or `none`.
@@ -816,9 +859,11 @@ fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
         r.0
     };
     let mut detail = String::new();
+    let mut reloads = 0;
     let mut run = |shared: &Shared| -> Answer {
-        let h = handle_panel(shared, panel, req);
+        let (h, caused) = handle_panel(shared, panel, req);
         detail = h.detail;
+        reloads = caused;
         h.answer
     };
     let answer = match &fault {
@@ -877,6 +922,12 @@ fn panel_request(shared: &Shared, panel: Panel, req: &HttpRequest) -> Answer {
         detail = emulator::of(panel).unhandled_detail(req);
     }
     record(shared, seq, panel, req, &answer, fault.as_ref().map(|f| f.mode), &detail);
+    // The round trip and the reloads, charged outside the state's lock (a
+    // real panel serves other requests meanwhile).
+    let charge = lock(&shared.model).charge(reloads);
+    if !charge.is_zero() {
+        sleep_unless_stopping(shared, charge);
+    }
     answer
 }
 
@@ -1041,6 +1092,36 @@ fn control(shared: &Shared, req: &HttpRequest) -> (HttpResponse, bool) {
                 })
                 .collect();
             HttpResponse::json(200, &Value::Object(panels))
+        }
+        ("GET", "reloads") => {
+            let state = lock(&shared.state);
+            let panels: serde_json::Map<String, Value> =
+                emulator::EMULATORS.iter().map(|e| (e.panel().name().to_string(), json!(e.reloads(&state)))).collect();
+            HttpResponse::json(200, &Value::Object(panels))
+        }
+        ("GET", "floor") => {
+            let panels: serde_json::Map<String, Value> =
+                emulator::EMULATORS.iter().map(|e| (e.panel().name().to_string(), json!(e.cycle_floor()))).collect();
+            HttpResponse::json(200, &Value::Object(panels))
+        }
+        ("GET", "model") => HttpResponse::json(200, &json!(*lock(&shared.model))),
+        ("PATCH" | "PUT", "model") => {
+            let current = serde_json::to_value(*lock(&shared.model)).unwrap_or(Value::Null);
+            let changed = serde_json::from_slice::<Value>(&req.body).map_err(|e| e.to_string()).and_then(|patch| {
+                if !patch.is_object() {
+                    return Err("a model must be a JSON object".to_string());
+                }
+                let mut value = if req.method == "PUT" { json!({}) } else { current };
+                merge_patch(&mut value, &patch);
+                serde_json::from_value::<NetworkModel>(value).map_err(|e| e.to_string())
+            });
+            match changed {
+                Ok(model) => {
+                    *lock(&shared.model) = model;
+                    HttpResponse::json(200, &json!(model))
+                }
+                Err(e) => control_error(400, &format!("invalid model: {e}")),
+            }
         }
         ("GET", "served") => {
             let state = lock(&shared.state);

@@ -5,7 +5,10 @@ use std::process::ExitCode;
 use wu_sandbox::{LogTarget, Options, Sandbox};
 
 const USAGE: &str = "usage: wu-sandbox [--listen 127.0.0.1:0] [--port-file PATH] [--seed FILE] [--log FILE]
-                  [--tls [--ca-out FILE] | --tls-cert FILE --tls-key FILE]
+                  [--tls [--ca-out FILE] | --tls-cert FILE --tls-key FILE] [--latency-ms N] [--reload-ms N]
+  --latency-ms  charge N ms to every panel request (a round trip to a distant panel)
+  --reload-ms   charge N ms to each web-server reload a request causes
+                (both can be changed later: PATCH /__sandbox/model)
   --tls         serve HTTPS with a fresh test CA and a certificate for 127.0.0.1/localhost
   --ca-out      write that CA (PEM) here, before the port file
   --tls-cert/--tls-key  serve HTTPS with these PEM files instead";
@@ -20,6 +23,7 @@ struct Args {
     ca_out: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    model: wu_sandbox::NetworkModel,
 }
 
 fn parse_args(argv: Vec<String>) -> Result<Args, String> {
@@ -46,6 +50,8 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
             "--ca-out" => args.ca_out = Some(PathBuf::from(value()?)),
             "--tls-cert" => args.tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => args.tls_key = Some(PathBuf::from(value()?)),
+            "--latency-ms" => args.model.latency_ms = milliseconds(&flag, &value()?)?,
+            "--reload-ms" => args.model.reload_ms = milliseconds(&flag, &value()?)?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -59,6 +65,10 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
         return Err("--ca-out needs --tls".into());
     }
     Ok(args)
+}
+
+fn milliseconds(flag: &str, text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().ok().filter(|ms| *ms <= 600_000).ok_or_else(|| format!("{flag} needs a number of milliseconds (0 to 600000)"))
 }
 
 /// Write then rename so a watcher never reads a half-written file.
@@ -120,7 +130,7 @@ fn main() -> ExitCode {
         Some(p) => LogTarget::File(p.clone()),
         None => LogTarget::Stderr,
     };
-    let sandbox = match Sandbox::try_start(Options { listen: args.listen.clone(), seed, log, tls, ..Options::default() }) {
+    let sandbox = match Sandbox::try_start(Options { listen: args.listen.clone(), seed, log, tls, model: args.model, ..Options::default() }) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wu-sandbox: {e}");
@@ -167,6 +177,15 @@ mod tests {
         assert_eq!(a.port_file, Some(PathBuf::from("/tmp/p")));
         assert_eq!(a.seed, Some(PathBuf::from("s.json")));
         assert_eq!(a.log, Some(PathBuf::from("l.txt")));
+    }
+
+    #[test]
+    fn the_network_model_is_read_in_milliseconds() {
+        let a = parse_args(argv("--latency-ms 40 --reload-ms=300")).unwrap();
+        assert_eq!((a.model.latency_ms, a.model.reload_ms), (40, 300));
+        for bad in ["--latency-ms -1", "--reload-ms x", "--latency-ms 600001"] {
+            assert!(parse_args(argv(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

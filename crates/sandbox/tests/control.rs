@@ -358,3 +358,47 @@ fn the_constants_endpoint_gives_each_panel_the_settings_that_reach_its_seeded_ta
     assert_eq!(all["hestia"]["WU_HESTIA_API_PASSWORD"], json!(ADMIN_PASSWORD));
     assert_eq!(all["serverpilot"]["WU_SERVER_PILOT_API_KEY"], json!("sandbox-serverpilot-key"), "from the seed, not the changed state");
 }
+
+#[test]
+fn the_network_model_charges_a_round_trip_per_panel_request_and_its_cost_per_reload() {
+    let sb = Sandbox::start();
+    assert_eq!(call(&sb, "GET", "/__sandbox/model", &[], b"").json(), json!({"latency_ms": 0, "reload_ms": 0}));
+    let set = call(&sb, "PATCH", "/__sandbox/model", &[], br#"{"latency_ms": 60, "reload_ms": 150}"#);
+    assert_eq!((set.status, set.json()), (200, json!({"latency_ms": 60, "reload_ms": 150})));
+
+    let timed = |f: &dyn Fn() -> Resp| {
+        let started = Instant::now();
+        let r = f();
+        (r, started.elapsed())
+    };
+    let (listed, read) = timed(&|| list_domains(&sb).unwrap());
+    assert_eq!(listed.status, 200);
+    assert!(read >= Duration::from_millis(60) && read < Duration::from_millis(150 + 60), "a read costs the latency only: {read:?}");
+    let (added, write) = timed(&|| add_alias(&sb, "customer.example").unwrap());
+    assert_eq!(added.text(), "0");
+    assert!(write >= Duration::from_millis(210), "a reloading write costs latency and reload: {write:?}");
+    let (_, control) = timed(&|| call(&sb, "GET", "/__sandbox/state", &[], b""));
+    assert!(control < Duration::from_millis(60), "control requests are free: {control:?}");
+
+    let reloads = call(&sb, "GET", "/__sandbox/reloads", &[], b"").json();
+    assert_eq!(reloads["hestia"], json!(1));
+    assert_eq!(sb.reloads(Panel::Hestia), 1);
+    assert!(Sandbox::panels().iter().all(|p| reloads.get(p.name()).is_some()), "{reloads}");
+
+    let refused = call(&sb, "PATCH", "/__sandbox/model", &[], br#"{"latency": 5}"#);
+    assert_eq!(refused.status, 400, "unknown fields are refused");
+    let reset = call(&sb, "PUT", "/__sandbox/model", &[], br#"{}"#);
+    assert_eq!(reset.json(), json!({"latency_ms": 0, "reload_ms": 0}));
+}
+
+#[test]
+fn every_panel_states_its_floor_or_none() {
+    let sb = Sandbox::start();
+    let floor = call(&sb, "GET", "/__sandbox/floor", &[], b"").json();
+    for panel in Sandbox::panels() {
+        let entry = &floor[panel.name()];
+        assert!(entry.is_null() || entry["requests"].as_u64().is_some_and(|r| r > 0), "{panel:?}: {entry}");
+    }
+    assert_eq!(floor["hestia"]["requests"], json!(3));
+    assert_eq!(floor["hestia"]["reloads"], json!(2));
+}

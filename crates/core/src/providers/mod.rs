@@ -374,10 +374,59 @@ pub trait Provider {
     /// Checks credentials and that the configured target exists.
     fn test_connection(&self) -> Result<(), ProviderError>;
 
+    /// Adds (`adds`) or removes one mapping's names, reporting one change
+    /// per name in the order given. By default the panel is read first and
+    /// only the difference is written (`read_then_write`); a panel whose
+    /// answers to a write tell what was already there overrides it and
+    /// writes at once, reading only when an answer leaves a doubt.
+    fn change(&self, names: &[HostName], adds: bool) -> Applied {
+        read_then_write(self, names, adds)
+    }
+
     /// Work that follows `apply` but needs no exclusive access to the
     /// target, so it runs after the target's lock is released (ServerPilot
     /// waiting for its action to finish).
     fn finish(&self, _applied: &mut Applied) {}
+}
+
+/// Reads what the panel has, plans the difference, applies it, and reports
+/// one change per name in the order the names were given: names the plan
+/// left alone were already as wanted; names it touched take what the
+/// provider reports; names it never reached stay out.
+pub fn read_then_write<P: Provider + ?Sized>(provider: &P, names: &[HostName], adds: bool) -> Applied {
+    let inventory = match provider.inventory_of(names) {
+        Ok(inventory) => inventory,
+        Err(e) => return Applied::stopped(e),
+    };
+    let mut plan = Plan::default();
+    for name in names {
+        match (adds, inventory.contains(name)) {
+            (true, false) => plan.add.push(name.clone()),
+            (false, true) => plan.remove.push(name.clone()),
+            _ => {}
+        }
+    }
+    let applied = if plan.is_empty() { Applied::default() } else { provider.apply(&plan, &inventory) };
+    let unchanged = if adds { Action::AlreadyPresent } else { Action::AlreadyAbsent };
+    let changes = names
+        .iter()
+        .filter_map(|name| {
+            if !plan.add.contains(name) && !plan.remove.contains(name) {
+                let state = if adds { inventory.statuses.get(name.as_str()).cloned() } else { None };
+                Some(Change::new(name, unchanged).with_state(state.unwrap_or_default()))
+            } else {
+                applied.changes.iter().find(|c| c.name == name.as_str()).cloned()
+            }
+        })
+        .collect();
+    // One mapping stops at its first refusal, so nothing is left in `failed`.
+    Applied { changes, error: applied.error, failed: applied.failed }
+}
+
+/// The changes of `applied` put in the order of `names`, each name once.
+pub fn in_order_of(names: &[HostName], applied: Applied) -> Applied {
+    let changes = names.iter().filter_map(|name| applied.changes.iter().find(|c| c.name == name.as_str()).cloned()).collect();
+    Applied { changes, ..applied }
 }
 
 /// An id a panel sent back, checked before it goes into a request path: a

@@ -50,6 +50,14 @@ struct WebsiteDomain {
     mapping_kind: String,
 }
 
+/// `POST …/domains`: `{"websiteId", "domainId"}` (server) or `{"id"}` (website).
+#[derive(Deserialize)]
+struct Created {
+    #[serde(alias = "domainId")]
+    #[allow(dead_code)]
+    id: String,
+}
+
 /// The panel's error body.
 #[derive(Deserialize)]
 struct PanelError {
@@ -115,15 +123,7 @@ impl Client {
         if response.status != 200 {
             return Err(self.refusal(&response, true));
         }
-        serde_json::from_str(response.body.trim()).map_err(|e| {
-            let hint = if response.body.trim_start().starts_with('<') {
-                format!(" It looks like a web page, not the API: {API_URL} must end with /api.")
-            } else {
-                String::new()
-            };
-            ProviderError::new(ErrorKind::Api, format!("Enhance's {what} could not be read ({e}): {}.{hint}", response.excerpt()))
-                .with_status(response.status)
-        })
+        serde_json::from_str(response.body.trim()).map_err(|e| unreadable(&response, what, &e))
     }
 
     /// What a non-success answer means. `target_404` says whether a 404 from
@@ -221,16 +221,35 @@ impl Client {
         };
         let response = self.send(Method::Post, &self.domains_path(), Some(body))?;
         if response.is_success() {
-            return Ok(Action::Added);
+            // The panel answers the new domain's id: anything else (a web
+            // page, another shape) is not the API having added it.
+            return match serde_json::from_str::<Created>(response.body.trim()) {
+                Ok(_) => Ok(Action::Added),
+                Err(e) => Err(unreadable(&response, &format!("answer to adding {name}"), &e)),
+            };
         }
         let exists = matches!(response.status, 400 | 409)
             && PanelError::parse(&response.body).is_some_and(|p| p.code == "already_exists");
         if exists {
-            // Added by someone else since we looked: the goal is met.
+            // The panel has it; whether this target is the one holding it
+            // is for the caller to confirm (see `Enhance::change`).
             return Ok(Action::AlreadyPresent);
         }
         let err = self.refusal(&response, true);
         Err(ProviderError { message: format!("adding {name}: {}", err.message), ..err })
+    }
+
+    /// A name the panel says it has, but the configured target does not list.
+    pub fn taken_elsewhere(&self, name: &HostName) -> ProviderError {
+        let target = match &self.target {
+            Target::Server { id } => format!("server {SERVER_ID} '{id}'"),
+            Target::Website { website, .. } => format!("website {WEBSITE_ID} '{website}'"),
+        };
+        ProviderError::new(
+            ErrorKind::Api,
+            format!("adding {name}: Enhance answered already_exists, but {target} does not list it: another website of this panel uses it; remove it there first"),
+        )
+        .with_code("already_exists")
     }
 
     pub fn remove(&self, name: &HostName, id: &str) -> Result<Action, ProviderError> {
@@ -251,6 +270,17 @@ impl Client {
     }
 }
 
+
+/// An answer that is not the JSON the API gives for `what`.
+fn unreadable(response: &Response, what: &str, error: &serde_json::Error) -> ProviderError {
+    let hint = if response.body.trim_start().starts_with('<') {
+        format!(" It looks like a web page, not the API: {API_URL} must end with /api.")
+    } else {
+        String::new()
+    };
+    ProviderError::new(ErrorKind::Api, format!("Enhance's {what} could not be read ({error}): {}.{hint}", response.excerpt()))
+        .with_status(response.status)
+}
 
 /// `WU_ENHANCE_API_URL`, trimmed and without trailing `/`. `/api` is not
 /// appended: the guide tells users to include it, and a URL without it gets

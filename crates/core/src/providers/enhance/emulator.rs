@@ -240,6 +240,14 @@ impl crate::emulator::Emulator for Enhance {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
 
+    fn cycle_floor(&self) -> Option<crate::emulator::CycleFloor> {
+        Some(crate::emulator::CycleFloor {
+            requests: 5,
+            reloads: 0,
+            why: "one POST per name; a removal needs the domain ids, so one listing, then one DELETE per name",
+        })
+    }
+
     fn served(&self, state: &crate::State) -> Vec<String> {
         let first = state.enhance.servers.values().next();
         first.map(|s| s.domains.iter().map(|d| d.domain_name.clone()).collect()).unwrap_or_default()

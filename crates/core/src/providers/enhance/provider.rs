@@ -5,7 +5,10 @@ use super::{configured_target, API_TOKEN, API_URL, SPEC};
 use crate::config::Values;
 use crate::error::ProviderError;
 use crate::http::HttpSettings;
-use crate::providers::{each_name, Action, Applied, Inventory, PanelOptions, Plan, Provider};
+use std::collections::HashSet;
+
+use crate::domain::HostName;
+use crate::providers::{each_name, panel_name, read_then_write, Action, Applied, Inventory, PanelOptions, Plan, Provider};
 use crate::secret::Secret;
 
 pub struct Enhance {
@@ -63,5 +66,36 @@ impl Provider for Enhance {
 
     fn test_connection(&self) -> Result<(), ProviderError> {
         self.client.check_target()
+    }
+
+    /// An add posts each name at once: the panel answers `already_exists`
+    /// for a name it has, and one listing then confirms that the name is
+    /// this target's (and not another website's). A removal lists first:
+    /// the panel deletes by id.
+    fn change(&self, names: &[HostName], adds: bool) -> Applied {
+        if !adds {
+            return read_then_write(self, names, false);
+        }
+        let plan = Plan { add: names.to_vec(), ..Plan::default() };
+        let mut applied = each_name(names, &plan, |name| self.client.add(name));
+        if !applied.changes.iter().any(|c| c.action == Action::AlreadyPresent) {
+            return applied;
+        }
+        let listed: HashSet<String> = match self.client.list_domains() {
+            Ok(listed) => listed.iter().map(|d| panel_name(&d.name)).collect(),
+            Err(e) => {
+                applied.error.get_or_insert(e);
+                return applied;
+            }
+        };
+        let mut confirmed = Applied { error: applied.error.take(), ..Applied::default() };
+        for change in applied.changes {
+            let taken = change.action == Action::AlreadyPresent && !listed.contains(&change.name);
+            match names.iter().find(|n| n.as_str() == change.name) {
+                Some(name) if taken => confirmed.refuse(name, self.client.taken_elsewhere(name), &plan),
+                _ => confirmed.changes.push(change),
+            }
+        }
+        confirmed
     }
 }

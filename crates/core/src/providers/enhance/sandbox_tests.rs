@@ -106,11 +106,11 @@ fn adding_a_mapping_posts_each_name_in_the_body_the_mode_takes() {
         let collection = mode.collection();
         assert_eq!(
             sent(&sb),
-            vec![("GET".into(), collection.clone()), ("POST".into(), collection.clone()), ("POST".into(), collection)],
-            "{mode:?}"
+            vec![("POST".into(), collection.clone()), ("POST".into(), collection)],
+            "{mode:?}: no listing first"
         );
         let requests = sb.requests_to(Panel::Enhance);
-        for (request, name) in requests[1..].iter().zip(["customer.example", "www.customer.example"]) {
+        for (request, name) in requests.iter().zip(["customer.example", "www.customer.example"]) {
             assert_eq!(request.json, Some(mode.post_body(name)), "{mode:?}");
             assert_eq!(request.header("content-type"), Some("application/json"), "{mode:?}");
         }
@@ -122,7 +122,7 @@ fn adding_a_mapping_posts_each_name_in_the_body_the_mode_takes() {
 }
 
 #[test]
-fn re_adding_an_existing_mapping_reports_already_present_and_posts_nothing() {
+fn re_adding_an_existing_mapping_reports_already_present_confirmed_by_one_listing() {
     for mode in MODES {
         let sb = Sandbox::start();
         let config = mode.config(&sb);
@@ -136,7 +136,37 @@ fn re_adding_an_existing_mapping_reports_already_present_and_posts_nothing() {
             vec![("customer.example".into(), Action::AlreadyPresent), ("www.customer.example".into(), Action::AlreadyPresent)],
             "{mode:?}"
         );
-        assert_eq!(sent(&sb), vec![("GET".into(), mode.collection())], "{mode:?}");
+        let collection = mode.collection();
+        assert_eq!(
+            sent(&sb),
+            vec![("POST".into(), collection.clone()), ("POST".into(), collection.clone()), ("GET".into(), collection)],
+            "{mode:?}"
+        );
+        assert_eq!(mode.domains(&sb), vec!["network.example", "customer.example", "www.customer.example"], "{mode:?}");
+    }
+}
+
+#[test]
+fn a_name_the_panel_has_but_the_target_does_not_list_is_an_error_not_present() {
+    for mode in MODES {
+        let sb = Sandbox::start();
+        // The panel says already_exists although this target does not hold
+        // the name: another website has it.
+        sb.set_fault(
+            Fault::status(409)
+                .for_panel(Panel::Enhance)
+                .on_method("POST")
+                .with_header("Content-Type", "application/json")
+                .with_body(r#"{"code":"already_exists","detail":"Domain exists"}"#)
+                .times(1),
+        );
+        let result = run(Operation::AddDomain, "customer.example", &mode.config(&sb), WwwRule::Never);
+        let error = result.results[0].error.clone().unwrap_or_else(|| panic!("{mode:?}: {result:?}"));
+        assert_eq!(error.kind, ErrorKind::Api, "{mode:?}");
+        assert_eq!(error.provider_code, Some("already_exists".into()), "{mode:?}");
+        assert!(error.message.contains("customer.example") && error.message.contains("does not list it"), "{mode:?}: {}", error.message);
+        assert!(actions(&result).is_empty(), "{mode:?}");
+        assert_eq!(sent(&sb), vec![("POST".into(), mode.collection()), ("GET".into(), mode.collection())], "{mode:?}");
     }
 }
 
@@ -152,7 +182,7 @@ fn names_the_panel_stores_in_capitals_are_recognised_as_present() {
         });
         let result = run(Operation::AddDomain, "network.example", &mode.config(&sb), WwwRule::Never);
         assert_eq!(actions(&result), vec![("network.example".into(), Action::AlreadyPresent)], "{mode:?}");
-        assert_eq!(sent(&sb).len(), 1, "{mode:?}");
+        assert_eq!(sent(&sb).len(), 2, "{mode:?}: the refused POST and the listing that confirms it");
     }
 }
 
@@ -437,7 +467,7 @@ fn the_org_and_website_pair_is_used_when_both_targets_are_defined() {
 
         let result = run(Operation::AddDomain, "customer.example", &config, WwwRule::Never);
         assert!(result.ok, "{case}: {result:?}");
-        assert_eq!(sent(&sb), vec![("GET".into(), collection.clone()), ("POST".into(), collection)], "{case}");
+        assert_eq!(sent(&sb), vec![("POST".into(), collection)], "{case}");
     }
 }
 

@@ -11,6 +11,7 @@ use super::{ACCOUNT, API_HASH, API_PASSWORD, API_URL, API_USER, WEB_DOMAIN};
 use crate::domain::HostName;
 use crate::error::{ErrorKind, ProviderError};
 use crate::http::{self, Body, HttpSettings, Method, Request, Response};
+use crate::providers::Action;
 use crate::secret::Secret;
 
 /// Hestia's exit codes that mean something to us.
@@ -107,6 +108,13 @@ impl Client {
             if let Ok(code) = response.body.trim().parse::<i64>() {
                 return Ok(code);
             }
+            if !response.body.trim_start().starts_with("Error") {
+                return Err(ProviderError::new(
+                    ErrorKind::Api,
+                    format!("Hestia's answer to {cmd} could not be read (it is not an exit code); check that {API_URL} points at the Hestia API: {}", response.excerpt()),
+                )
+                .with_status(response.status));
+            }
         }
         Err(self.refusal(&response))
     }
@@ -115,22 +123,55 @@ impl Client {
     /// with `Error: …`, key mode with a status and `Hestia-Exit-Code`.
     fn output(&self, cmd: &str, args: &[&str]) -> Result<Response, ProviderError> {
         let response = http::send(&self.request(cmd, args, false), &self.http)?;
-        if response.is_success() && !response.body.trim_start().starts_with("Error:") {
+        if succeeded(&response) {
             return Ok(response);
         }
+        Err(self.failure(cmd, &response, &[]))
+    }
+
+    /// Deletes one alias of the web domain. Sent without `returncode`, so a
+    /// failure comes with its words: exit 3 is `AlreadyAbsent` only when
+    /// they are about the alias (`Error: alias X doesn't exist`), never when
+    /// the account or the web domain is missing.
+    pub fn delete_alias(&self, alias: &HostName, restart: &str) -> Result<Action, ProviderError> {
+        let cmd = "v-delete-web-domain-alias";
+        let args = [self.account.as_str(), self.web_domain.as_str(), alias.as_str(), restart];
+        let response = http::send(&self.request(cmd, &args, false), &self.http)?;
+        if succeeded(&response) {
+            // The command prints nothing: key mode answers 204, legacy mode "OK".
+            return match response.body.trim() {
+                "" | "OK" => Ok(Action::Removed),
+                _ => Err(ProviderError::new(
+                    ErrorKind::Api,
+                    format!("Hestia's answer to {cmd} could not be read (a delete prints nothing); check that {API_URL} points at the Hestia API: {}", response.excerpt()),
+                )
+                .with_status(response.status)),
+            };
+        }
+        let code = response.header("Hestia-Exit-Code").and_then(|c| c.trim().parse::<i64>().ok());
+        let lower = response.body.trim().to_ascii_lowercase();
+        let about_the_alias = lower.starts_with("error: alias ") && lower.contains("doesn't exist");
+        if about_the_alias && matches!(code, None | Some(exit::NOT_EXIST)) && response.status != 401 {
+            return Ok(Action::AlreadyAbsent);
+        }
+        Err(self.failure(cmd, &response, &[alias]))
+    }
+
+    /// What a failed command's answer means (see `output`).
+    fn failure(&self, cmd: &str, response: &Response, names: &[&HostName]) -> ProviderError {
         let text = response.body.trim();
         let code = response
             .header("Hestia-Exit-Code")
             .and_then(|c| c.trim().parse::<i64>().ok())
             .or_else(|| exit::from_legacy_text(text));
         match code {
-            Some(exit::NOT_EXIST) if text.to_ascii_lowercase().starts_with("error: user ") => Err(ProviderError::new(
+            Some(exit::NOT_EXIST) if text.to_ascii_lowercase().starts_with("error: user ") => ProviderError::new(
                 ErrorKind::NotFound,
                 format!("{ACCOUNT} '{}' does not exist on this Hestia server: give the Hestia user that owns {WEB_DOMAIN}", self.account),
             )
-            .with_code(exit::NOT_EXIST)),
-            Some(code) if code != exit::OK && response.status != 401 => Err(self.exit_error(cmd, code, &[])),
-            _ => Err(self.refusal(&response)),
+            .with_code(exit::NOT_EXIST),
+            Some(code) if code != exit::OK && response.status != 401 => self.exit_error(cmd, code, names),
+            _ => self.refusal(response),
         }
     }
 
@@ -234,6 +275,12 @@ impl Client {
             .collect())
     }
 
+}
+
+/// A command's output answer that is not a failure: 2xx without `Error:`
+/// (legacy mode answers failures with 200 too).
+fn succeeded(response: &Response) -> bool {
+    response.is_success() && !response.body.trim_start().starts_with("Error:")
 }
 
 /// `WU_HESTIA_API_URL` as the plugin reads it: trailing `/` removed, `/api`

@@ -545,6 +545,18 @@ impl crate::emulator::Emulator for Hestia {
         &SECRET_FIELDS
     }
 
+    fn reloads(&self, state: &crate::State) -> u64 {
+        state.hestia.reloads
+    }
+
+    fn cycle_floor(&self) -> Option<crate::emulator::CycleFloor> {
+        Some(crate::emulator::CycleFloor {
+            requests: 3,
+            reloads: 2,
+            why: "one v-add-web-domain-alias carrying both names, one v-delete-web-domain-alias per name (Hestia deletes one alias per command); one reload per change",
+        })
+    }
+
     fn served(&self, state: &crate::State) -> Vec<String> {
         let first = state.hestia.users.values().find_map(|u| u.web_domains.iter().next());
         first.map(|(name, d)| std::iter::once(name.clone()).chain(d.aliases.iter().cloned()).collect()).unwrap_or_default()

@@ -48,7 +48,7 @@ impl Hestia {
     }
 
     /// `look_again`: on exit 4, list the aliases to tell ours from taken
-    /// ones; off when trying names one by one right after such a look.
+    /// ones; off when trying names again right after such a look.
     fn add_names(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job, look_again: bool) {
         let list = names.iter().map(HostName::as_str).collect::<Vec<_>>().join(",");
         let args = [self.client.account.as_str(), self.client.web_domain.as_str(), list.as_str(), self.restart_arg(restart_now)];
@@ -57,33 +57,40 @@ impl Hestia {
                 job.ran(restart_now, self.restart);
                 job.applied.changes.extend(names.iter().map(|n| Change::new(n, Action::Added)));
             }
-            Ok(exit::EXISTS) if !look_again => {
-                for name in names {
-                    job.applied.refuse(name, self.client.exit_error("v-add-web-domain-alias", exit::EXISTS, &[name]), plan);
-                }
+            Ok(exit::EXISTS) if !look_again && names.len() == 1 => {
+                job.applied.refuse(&names[0], self.client.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&names[0]]), plan);
             }
-            // Someone else may have added some since we looked: those that
-            // are ours now are present; the rest are tried one by one.
+            Ok(exit::EXISTS) if !look_again => self.add_one_by_one(names, restart_now, plan, job),
+            // The panel checks every name before changing anything, so
+            // nothing was added: the names already ours are present, and
+            // the rest are tried again without them.
             Ok(exit::EXISTS) => match self.client.list_aliases() {
                 Ok(now) => {
                     let now: std::collections::HashSet<String> = now.into_iter().collect();
                     let (ours, others): (Vec<HostName>, Vec<HostName>) =
                         names.iter().cloned().partition(|n| now.contains(n.as_str()));
                     job.applied.changes.extend(ours.iter().map(|n| Change::new(n, Action::AlreadyPresent)));
-                    if others.len() == 1 {
-                        let error = self.client.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&others[0]]);
-                        job.applied.refuse(&others[0], error, plan);
-                    } else {
-                        for name in &others {
-                            if job.applied.error.is_some() {
-                                break;
-                            }
-                            self.add_names(std::slice::from_ref(name), false, plan, job, false);
+                    match (ours.is_empty(), others.len()) {
+                        (_, 0) => {}
+                        // Ours did not cause the refusal: a name of the rest is taken.
+                        (true, 1) => {
+                            let error = self.client.exit_error("v-add-web-domain-alias", exit::EXISTS, &[&others[0]]);
+                            job.applied.refuse(&others[0], error, plan);
                         }
+                        (true, _) => self.add_one_by_one(&others, restart_now, plan, job),
+                        (false, _) => self.add_names(&others, restart_now, plan, job, false),
                     }
                 }
                 Err(e) => job.applied.error = Some(e),
             },
+            // The account or the web domain is missing: the listing says which.
+            Ok(exit::NOT_EXIST) => {
+                let error = match self.client.list_aliases() {
+                    Err(e) => e,
+                    Ok(_) => self.client.exit_error("v-add-web-domain-alias", exit::NOT_EXIST, &[]),
+                };
+                job.applied.error = Some(error);
+            }
             Ok(code) => {
                 let refs: Vec<&HostName> = names.iter().collect();
                 job.applied.error = Some(self.client.exit_error("v-add-web-domain-alias", code, &refs));
@@ -92,17 +99,26 @@ impl Hestia {
         }
     }
 
-    /// One command per alias (the panel deletes one at a time).
+    /// Each name in its own command; the last one reloads when the batch was to.
+    fn add_one_by_one(&self, names: &[HostName], restart_now: bool, plan: &Plan, job: &mut Job) {
+        for (i, name) in names.iter().enumerate() {
+            if job.applied.error.is_some() {
+                break;
+            }
+            self.add_names(std::slice::from_ref(name), restart_now && i + 1 == names.len(), plan, job, false);
+        }
+    }
+
+    /// One command per alias (the panel deletes one at a time). Exit 3
+    /// about the alias means it is already gone; about the account or the
+    /// web domain it is an error (`Client::delete_alias`).
     fn delete(&self, name: &HostName, restart_now: bool, plan: &Plan, job: &mut Job) {
-        let args = [self.client.account.as_str(), self.client.web_domain.as_str(), name.as_str(), self.restart_arg(restart_now)];
-        match self.client.run("v-delete-web-domain-alias", &args) {
-            Ok(exit::OK) => {
+        match self.client.delete_alias(name, self.restart_arg(restart_now)) {
+            Ok(Action::Removed) => {
                 job.ran(restart_now, self.restart);
                 job.applied.changes.push(Change::new(name, Action::Removed));
             }
-            // Gone since we looked (the web domain itself was checked then).
-            Ok(exit::NOT_EXIST) => job.applied.changes.push(Change::new(name, Action::AlreadyAbsent)),
-            Ok(code) => job.applied.refuse(name, self.client.exit_error("v-delete-web-domain-alias", code, &[name]), plan),
+            Ok(action) => job.applied.changes.push(Change::new(name, action)),
             Err(e) => job.applied.refuse(name, e, plan),
         }
     }
@@ -158,6 +174,21 @@ impl Provider for Hestia {
         inventory.protect(&self.client.web_domain);
         inventory.protect(&format!("www.{}", self.client.web_domain));
         Ok(inventory)
+    }
+
+    /// Writes at once, without listing first: the answers say what was
+    /// already there. An add is one command carrying every name; a removal
+    /// one delete per name. The last command reloads the web server, or a
+    /// reload follows when it found nothing to do but an earlier one changed
+    /// something, so a mapping costs one reload.
+    fn change(&self, names: &[HostName], adds: bool) -> Applied {
+        let mut plan = Plan::default();
+        if adds {
+            plan.add = names.to_vec();
+        } else {
+            plan.remove = names.to_vec();
+        }
+        crate::providers::in_order_of(names, self.apply(&plan, &Inventory::default()))
     }
 
     /// Adds in chunks, then deletes one by one; only the job's last command

@@ -51,8 +51,8 @@ fn adding_a_mapping_sends_one_command_with_both_names_and_reloads_once() {
             actions(&result),
             vec![("customer.example".into(), Action::Added), ("www.customer.example".into(), Action::Added)]
         );
-        assert_eq!(commands(&sb), vec!["v-list-web-domains", "v-add-web-domain-alias"], "{mode}");
-        let add = &sb.requests_to(Panel::Hestia)[1];
+        assert_eq!(commands(&sb), vec!["v-add-web-domain-alias"], "{mode}: one request, no listing");
+        let add = &sb.requests_to(Panel::Hestia)[0];
         assert_eq!(add.path, "/api/");
         assert_eq!(add.form_value("arg1"), Some("admin"));
         assert_eq!(add.form_value("arg2"), Some(DOMAIN));
@@ -83,7 +83,7 @@ fn credentials_are_sent_as_the_configured_mode_requires() {
 }
 
 #[test]
-fn re_adding_an_existing_mapping_reports_already_present_and_writes_nothing() {
+fn re_adding_an_existing_mapping_reports_already_present_after_the_refused_add_and_one_listing() {
     let sb = Sandbox::start();
     let config = password_mode(&sb);
     run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
@@ -95,12 +95,13 @@ fn re_adding_an_existing_mapping_reports_already_present_and_writes_nothing() {
         actions(&again),
         vec![("customer.example".into(), Action::AlreadyPresent), ("www.customer.example".into(), Action::AlreadyPresent)]
     );
-    assert_eq!(commands(&sb), vec!["v-list-web-domains"]);
-    assert_eq!(sb.hestia_reloads(), 1);
+    assert_eq!(commands(&sb), vec!["v-add-web-domain-alias", "v-list-web-domains"]);
+    assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example", "customer.example", "www.customer.example"]);
+    assert_eq!(sb.hestia_reloads(), 1, "the refused add changed nothing and reloaded nothing");
 }
 
 #[test]
-fn adding_only_the_missing_half_of_a_mapping_sends_just_that_name() {
+fn adding_only_the_missing_half_of_a_mapping_sends_just_that_name_after_the_refused_add() {
     let sb = Sandbox::start();
     let config = password_mode(&sb);
     run(Operation::AddDomain, "customer.example", &config, WwwRule::Never);
@@ -111,7 +112,10 @@ fn adding_only_the_missing_half_of_a_mapping_sends_just_that_name() {
         actions(&result),
         vec![("customer.example".into(), Action::AlreadyPresent), ("www.customer.example".into(), Action::Added)]
     );
-    assert_eq!(sb.requests_to(Panel::Hestia)[1].form_value("arg3"), Some("www.customer.example"));
+    assert_eq!(commands(&sb), vec!["v-add-web-domain-alias", "v-list-web-domains", "v-add-web-domain-alias"]);
+    let retry = &sb.requests_to(Panel::Hestia)[2];
+    assert_eq!((retry.form_value("arg3"), retry.form_value("arg4")), (Some("www.customer.example"), Some("yes")));
+    assert_eq!(sb.hestia_reloads(), 2, "one for each add that changed something");
 }
 
 #[test]
@@ -130,7 +134,6 @@ fn removing_a_mapping_deletes_each_name_and_reloads_once() {
     let sent: Vec<(String, String, String)> = sb
         .requests_to(Panel::Hestia)
         .iter()
-        .skip(1)
         .map(|r| (r.form_value("cmd").unwrap().into(), r.form_value("arg3").unwrap().into(), r.form_value("arg4").unwrap().into()))
         .collect();
     assert_eq!(
@@ -145,7 +148,7 @@ fn removing_a_mapping_deletes_each_name_and_reloads_once() {
 }
 
 #[test]
-fn re_removing_reports_already_absent_and_writes_nothing() {
+fn re_removing_reports_already_absent_from_the_deletes_answers_and_reloads_nothing() {
     let sb = Sandbox::start();
     let result = run(Operation::RemoveDomain, "customer.example", &password_mode(&sb), WwwRule::Always);
     assert!(result.ok);
@@ -153,8 +156,30 @@ fn re_removing_reports_already_absent_and_writes_nothing() {
         actions(&result),
         vec![("customer.example".into(), Action::AlreadyAbsent), ("www.customer.example".into(), Action::AlreadyAbsent)]
     );
-    assert_eq!(commands(&sb), vec!["v-list-web-domains"]);
+    assert_eq!(commands(&sb), vec!["v-delete-web-domain-alias", "v-delete-web-domain-alias"]);
     assert_eq!(sb.hestia_reloads(), 0);
+}
+
+#[test]
+fn a_removal_reads_exit_3_as_already_absent_only_when_it_is_about_the_alias() {
+    type Setup = fn(&mut MapSource);
+    let cases: [(&str, Setup, Vec<&str>); 2] = [
+        ("unknown account", |c| c.set("WU_HESTIA_ACCOUNT", "nobody"), vec!["WU_HESTIA_ACCOUNT", "nobody"]),
+        ("unknown web domain", |c| c.set("WU_HESTIA_WEB_DOMAIN", "missing.example"), vec!["WU_HESTIA_WEB_DOMAIN", "missing.example"]),
+    ];
+    for ((case, setup, words), mode) in cases.iter().flat_map(|c| [(c, "password"), (c, "keys")]) {
+        let sb = Sandbox::start();
+        let mut config = if mode == "password" { password_mode(&sb) } else { key_mode(&sb) };
+        setup(&mut config);
+        let result = run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Always);
+        let error = result.results[0].error.clone().unwrap_or_else(|| panic!("{case} ({mode}): {result:?}"));
+        assert_eq!(error.kind, ErrorKind::NotFound, "{case} ({mode}): {}", error.message);
+        for word in words {
+            assert!(error.message.contains(word), "{case} ({mode}): {:?} should contain {word:?}", error.message);
+        }
+        assert!(actions(&result).is_empty(), "{case} ({mode}): nothing reported as absent");
+        assert_eq!(commands(&sb), vec!["v-delete-web-domain-alias"], "{case} ({mode}): stopped at the first delete");
+    }
 }
 
 #[test]
@@ -162,13 +187,11 @@ fn a_removal_whose_reloading_command_finds_nothing_still_reloads_once() {
     let sb = Sandbox::start();
     let config = password_mode(&sb);
     run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
-    // Hestia deletes by exact case: an alias stored in capitals is listed
-    // (we compare without case) but its delete answers "doesn't exist",
-    // as when another client removed it between our look and our delete.
+    // Another client removed the www. alias since: its delete, the one
+    // that was to reload, answers "doesn't exist".
     sb.update_state(|s| {
         let aliases = &mut s.hestia.users.get_mut("admin").unwrap().web_domains.get_mut(DOMAIN).unwrap().aliases;
         aliases.retain(|a| a != "www.customer.example");
-        aliases.push("WWW.customer.example".into());
     });
     sb.clear_requests();
     let reloads = sb.hestia_reloads();
@@ -181,7 +204,7 @@ fn a_removal_whose_reloading_command_finds_nothing_still_reloads_once() {
     );
     assert_eq!(
         commands(&sb),
-        vec!["v-list-web-domains", "v-delete-web-domain-alias", "v-delete-web-domain-alias", "v-restart-web"]
+        vec!["v-delete-web-domain-alias", "v-delete-web-domain-alias", "v-restart-web"]
     );
     assert_eq!(sb.hestia_reloads(), reloads + 1);
 }
@@ -199,7 +222,7 @@ fn the_www_rule_decides_which_names_a_mapping_stands_for() {
         let sb = Sandbox::start();
         let result = run(Operation::AddDomain, name, &password_mode(&sb), rule);
         assert!(result.ok, "{rule:?} {name}: {result:?}");
-        assert_eq!(sb.requests_to(Panel::Hestia)[1].form_value("arg3"), Some(sent), "{rule:?} {name}");
+        assert_eq!(sb.requests_to(Panel::Hestia)[0].form_value("arg3"), Some(sent), "{rule:?} {name}");
     }
 }
 
@@ -210,7 +233,7 @@ fn restart_no_never_reloads_the_web_server() {
     config.set("WU_HESTIA_RESTART", "no");
     run(Operation::AddDomain, "customer.example", &config, WwwRule::Always);
     run(Operation::RemoveDomain, "customer.example", &config, WwwRule::Always);
-    assert!(sb.requests_to(Panel::Hestia).iter().skip(1).filter(|r| r.form_value("cmd") != Some("v-list-web-domains")).all(|r| r.form_value("arg4") == Some("no")));
+    assert!(sb.requests_to(Panel::Hestia).iter().all(|r| r.form_value("arg4") == Some("no")));
     assert_eq!(sb.hestia_reloads(), 0);
     assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example"]);
 }
@@ -240,7 +263,7 @@ fn each_panel_refusal_comes_back_as_its_own_error() {
         ("alias quota reached", |sb, _| sb.update_state(|s| s.hestia.users.get_mut("admin").unwrap().alias_limit = 1), ErrorKind::Limit, None, vec!["alias limit"]),
         ("suspended account", |sb, _| sb.update_state(|s| s.hestia.users.get_mut("admin").unwrap().suspended = true), ErrorKind::Api, None, vec!["suspended"]),
         ("not the Hestia API", |sb, _| sb.set_fault(Fault::status(404).for_panel(Panel::Hestia).with_body("Not Found")), ErrorKind::Http, None, vec!["WU_HESTIA_API_URL"]),
-        ("garbage listing", |sb, _| sb.set_fault(Fault::new(FaultMode::Garbage).for_panel(Panel::Hestia)), ErrorKind::Api, None, vec!["could not be read"]),
+        ("garbage answer", |sb, _| sb.set_fault(Fault::new(FaultMode::Garbage).for_panel(Panel::Hestia)), ErrorKind::Api, None, vec!["could not be read"]),
         ("panel unreachable", |_, c| c.set("WU_HESTIA_API_URL", "http://127.0.0.1:9"), ErrorKind::Transport, None, vec!["127.0.0.1:9"]),
         ("invalid restart value", |_, c| c.set("WU_HESTIA_RESTART", "sometimes"), ErrorKind::Config, None, vec!["WU_HESTIA_RESTART"]),
     ];
@@ -294,7 +317,7 @@ fn an_alias_taken_by_another_web_domain_is_an_error_naming_it_while_the_free_nam
     assert_eq!(sb.hestia_aliases("admin", DOMAIN), vec!["www.network.example", "customer.example"]);
     assert_eq!(
         commands(&sb),
-        vec!["v-list-web-domains", "v-add-web-domain-alias", "v-list-web-domains", "v-add-web-domain-alias", "v-add-web-domain-alias", "v-restart-web"]
+        vec!["v-add-web-domain-alias", "v-list-web-domains", "v-add-web-domain-alias", "v-add-web-domain-alias", "v-restart-web"]
     );
     assert_eq!(sb.hestia_reloads(), 1, "the name that went in still goes live");
 }

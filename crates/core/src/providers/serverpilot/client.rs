@@ -37,6 +37,15 @@ impl App {
     }
 }
 
+/// What an update of the domain list answered.
+pub(super) struct Updated {
+    /// The panel's action id for the change, if it gave one.
+    pub action: Result<Option<String>, ProviderError>,
+    /// The app's list after the update, when the answer carries it: the
+    /// read-back, without a second request.
+    pub stored: Option<Vec<String>>,
+}
+
 #[derive(Deserialize)]
 struct Envelope<T> {
     data: T,
@@ -117,10 +126,16 @@ impl Client {
     }
 
     /// Replaces the app's list; gives the panel's action id for the change
-    /// (checked: it goes into a URL when waited for), when one is given.
-    pub fn update_domains(&self, domains: Vec<String>) -> Result<Result<Option<String>, ProviderError>, ProviderError> {
+    /// (checked: it goes into a URL when waited for), when one is given,
+    /// and the list as the panel stored it, when the answer carries the app.
+    pub fn update_domains(&self, domains: Vec<String>) -> Result<Updated, ProviderError> {
         let answer = self.call(Method::Post, &["apps", &self.app_id], Some(json!({ "domains": domains })), Subject::App)?;
-        Ok(action_id(&answer))
+        let stored = answer
+            .get("data")
+            .and_then(|data| data.get("domains"))
+            .and_then(|d| serde_json::from_value::<Vec<String>>(d.clone()).ok())
+            .filter(|d| d.len() <= MAX_LISTED);
+        Ok(Updated { action: action_id(&answer), stored })
     }
 
     pub fn enable_autossl(&self) -> Result<(), ProviderError> {

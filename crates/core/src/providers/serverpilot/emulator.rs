@@ -175,6 +175,14 @@ impl crate::emulator::Emulator for ServerPilot {
         crate::body_detail(req, &crate::auth_scheme(req))
     }
 
+    fn cycle_floor(&self) -> Option<crate::emulator::CycleFloor> {
+        Some(crate::emulator::CycleFloor {
+            requests: 4,
+            reloads: 0,
+            why: "the API replaces the whole list: one read and one update per change",
+        })
+    }
+
     fn served(&self, state: &crate::State) -> Vec<String> {
         state.serverpilot.apps.values().next().map(|a| a.domains.clone()).unwrap_or_default()
     }

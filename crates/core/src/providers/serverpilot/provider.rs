@@ -1,12 +1,12 @@
 //! What ServerPilot does with a plan: one read of the app, one update of
-//! its whole domain list, a read back to see that it held, AutoSSL, and
-//! (with the `wait` option) waiting for the panel's action.
+//! its whole domain list (whose answer is read back to see that it held),
+//! AutoSSL, and (with the `wait` option) waiting for the panel's action.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::client::{api_base, App, Client};
+use super::client::{api_base, App, Client, Updated};
 use super::{API_KEY, APP_ID, CLIENT_ID, DEFAULT_API_URL, API_URL, MAX_DOMAINS, SPEC, UPDATE_ROUNDS, WAIT};
 use crate::config::Values;
 use crate::domain::{printable, HostName};
@@ -63,7 +63,7 @@ impl ServerPilot {
         self.client.read_app()
     }
 
-    fn update_domains(&self, domains: &DomainList) -> Result<Result<Option<String>, ProviderError>, ProviderError> {
+    fn update_domains(&self, domains: &DomainList) -> Result<Updated, ProviderError> {
         self.client.update_domains(domains.to_vec())
     }
 
@@ -91,27 +91,36 @@ impl ServerPilot {
         }
     }
 
-    /// Reads the list back after an update. While another client's update,
-    /// made at the same moment, has undone part of ours (a name we added is
-    /// missing, one we removed is back), merges ours in again and resends, up
-    /// to `UPDATE_ROUNDS` updates in all; then says what did not hold.
+    /// Reads the list back after an update: from the update's own answer
+    /// (the app as the panel stored it), or with a read when the answer
+    /// does not carry it. While another client's update, made at the same
+    /// moment, has undone part of ours (a name we added is missing, one we
+    /// removed is back), merges ours in again and resends, up to
+    /// `UPDATE_ROUNDS` updates in all; then says what did not hold.
     /// Gives the last update's action id.
     fn converge(
         &self,
-        mut action: Result<Option<String>, ProviderError>,
+        mut update: Updated,
         added: &[String],
         removed: &[String],
     ) -> Result<Result<Option<String>, ProviderError>, ProviderError> {
         for round in 1..=UPDATE_ROUNDS {
-            let app = self.read_app().map_err(|e| ProviderError {
-                message: format!("the domain list was updated, but reading it back failed: {}", e.message),
-                ..e
-            })?;
-            let mut list = DomainList::from_panel(&app.domains);
+            let stored = match update.stored.take() {
+                Some(stored) => stored,
+                None => {
+                    self.read_app()
+                        .map_err(|e| ProviderError {
+                            message: format!("the domain list was updated, but reading it back failed: {}", e.message),
+                            ..e
+                        })?
+                        .domains
+                }
+            };
+            let mut list = DomainList::from_panel(&stored);
             let missing: Vec<&str> = added.iter().map(String::as_str).filter(|n| !list.contains(n)).collect();
             let back: Vec<&str> = removed.iter().map(String::as_str).filter(|n| list.contains(n)).collect();
             if missing.is_empty() && back.is_empty() {
-                return Ok(action);
+                return Ok(update.action);
             }
             if round == UPDATE_ROUNDS {
                 return Err(self.not_converged(&missing, &back));
@@ -125,7 +134,7 @@ impl ServerPilot {
             if !missing.is_empty() && list.len() > MAX_DOMAINS {
                 return Err(self.over_cap(list.len()));
             }
-            action = self.update_domains(&list)?;
+            update = self.update_domains(&list)?;
         }
         unreachable!("the last round returns")
     }
@@ -214,12 +223,12 @@ impl Provider for ServerPilot {
             return Applied::stopped(self.over_cap(list.len()));
         }
 
-        let action = match self.update_domains(&list) {
-            Ok(action) => action,
+        let update = match self.update_domains(&list) {
+            Ok(update) => update,
             Err(e) if e.http_status == Some(409) => return self.settle_conflict(plan, e),
             Err(e) => return Applied::stopped(e),
         };
-        let action = match self.converge(action, &added, &removed) {
+        let action = match self.converge(update, &added, &removed) {
             Ok(done) => done,
             // The first update went through: what it did is reported with the error.
             Err(e) => return Applied { changes, error: Some(e), ..Applied::default() },
