@@ -31,8 +31,9 @@ fn an_app_gives_its_domains_and_whether_autossl_can_be_turned_on() {
 fn an_update_of_the_domain_list_gives_the_panels_action_id() {
     let sb = Sandbox::start();
     answer(&sb, Panel::ServerPilot, 0, 200, include_str!("fixtures/app-update.json"));
-    let action = client(&sb).update_domains(vec!["customer.example".into()]).unwrap();
-    assert_eq!(action.unwrap(), Some("KlMlN20FnPNWCLbm".to_string()));
+    let updated = client(&sb).update_domains(vec!["customer.example".into()]).unwrap();
+    assert_eq!(updated.action.unwrap(), Some("KlMlN20FnPNWCLbm".to_string()));
+    assert_eq!(updated.stored.unwrap(), ["network.example", "www.network.example", "customer.example"], "the answer carries the list: the read-back");
 }
 
 #[test]
