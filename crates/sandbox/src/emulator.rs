@@ -86,6 +86,30 @@ pub(crate) fn of(panel: Panel) -> &'static dyn Emulator {
     EMULATORS.iter().copied().find(|e| e.panel() == panel).expect("every panel has an emulator")
 }
 
+/// Declares a panel's emulator, in its `emulator.rs`: the `Panel::$name`
+/// constant (id `$id`), the unit struct `$name` (which implements
+/// `Emulator`), `PanelState` (its field of the sandbox's `State`),
+/// `EMULATOR` (its registry entry) and `SEED` (the state `Sandbox::start()`
+/// begins with: `include_str!("fixtures/seed.json")`, given by the caller so
+/// the path is the folder's).
+macro_rules! declare {
+    ($name:ident, $id:literal, $state:ty, $seed:expr) => {
+        impl crate::Panel {
+            #[allow(non_upper_case_globals)]
+            pub const $name: crate::Panel = crate::Panel($id);
+        }
+
+        pub(crate) struct $name;
+
+        pub type PanelState = $state;
+
+        pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &$name;
+
+        pub const SEED: &str = $seed;
+    };
+}
+pub(crate) use declare;
+
 /// Whether `path` is `prefix` or under it.
 pub(crate) fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))

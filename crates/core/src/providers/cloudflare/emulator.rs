@@ -325,22 +325,8 @@ fn delete_hostname(st: &mut CloudflareState, zone_id: &str, id: &str) -> HttpRes
     }
 }
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const Cloudflare: crate::Panel = crate::Panel("cloudflare");
-}
-
-/// The Cloudflare emulator: everything under `/client/v4`.
-pub(crate) struct Cloudflare;
-
-/// What the sandbox knows of this panel; its field of the sandbox's `State`.
-pub type PanelState = CloudflareState;
-
-/// The sandbox's registry entry for this panel.
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Cloudflare;
-
-/// The state `Sandbox::start()` begins with: the zone `network.example` and a SaaS zone.
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The Cloudflare emulator, serving everything under `/client/v4`.
+crate::emulator::declare!(Cloudflare, "cloudflare", CloudflareState, include_str!("fixtures/seed.json"));
 
 impl crate::emulator::Emulator for Cloudflare {
     fn panel(&self) -> crate::Panel {

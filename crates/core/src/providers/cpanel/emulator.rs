@@ -13,19 +13,8 @@ use serde_json::{json, Value};
 use crate::emulator::valid_host;
 use crate::http::{HttpRequest, HttpResponse};
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const CPanel: crate::Panel = crate::Panel("cpanel");
-}
-
-/// The cPanel emulator.
-pub(crate) struct CPanel;
-
-pub type PanelState = CpanelState;
-
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &CPanel;
-
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The CPanel emulator, serving `/execute/…` (UAPI) and `/json-api/cpanel` (API 2).
+crate::emulator::declare!(CPanel, "cpanel", CpanelState, include_str!("fixtures/seed.json"));
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]

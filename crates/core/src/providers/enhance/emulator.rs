@@ -204,22 +204,8 @@ fn delete_website_domain(st: &mut EnhanceState, org: &str, w: &str, domain_id: &
     }
 }
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const Enhance: crate::Panel = crate::Panel("enhance");
-}
-
-/// The Enhance emulator: `/api/servers/…` and `/api/orgs/…`.
-pub(crate) struct Enhance;
-
-/// What the sandbox knows of this panel; its field of the sandbox's `State`.
-pub type PanelState = EnhanceState;
-
-/// The sandbox's registry entry for this panel.
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Enhance;
-
-/// The state `Sandbox::start()` begins with: one target serving `network.example`.
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The Enhance emulator, serving `/api/servers/…` and `/api/orgs/…`.
+crate::emulator::declare!(Enhance, "enhance", EnhanceState, include_str!("fixtures/seed.json"));
 
 impl crate::emulator::Emulator for Enhance {
     fn panel(&self) -> crate::Panel {

@@ -486,22 +486,8 @@ mod tests {
     }
 }
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const Hestia: crate::Panel = crate::Panel("hestia");
-}
-
-/// The Hestia emulator: `/api/` (and `/api/index.php`).
-pub(crate) struct Hestia;
-
-/// What the sandbox knows of this panel; its field of the sandbox's `State`.
-pub type PanelState = HestiaState;
-
-/// The sandbox's registry entry for this panel.
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Hestia;
-
-/// The state `Sandbox::start()` begins with: one target serving `network.example`.
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The Hestia emulator, serving `/api/` (and `/api/index.php`).
+crate::emulator::declare!(Hestia, "hestia", HestiaState, include_str!("fixtures/seed.json"));
 
 impl crate::emulator::Emulator for Hestia {
     fn panel(&self) -> crate::Panel {

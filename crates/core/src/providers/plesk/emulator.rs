@@ -214,22 +214,8 @@ fn with_slash(path: &str) -> String {
     if path.starts_with('/') { path.to_string() } else { format!("/{path}") }
 }
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const Plesk: crate::Panel = crate::Panel("plesk");
-}
-
-/// The Plesk emulator: `/api/v2/…`.
-pub(crate) struct Plesk;
-
-/// What the sandbox knows of this panel; its field of the sandbox's `State`.
-pub type PanelState = PleskState;
-
-/// The sandbox's registry entry for this panel.
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &Plesk;
-
-/// The state `Sandbox::start()` begins with: one site serving `network.example`.
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The Plesk emulator, serving `/api/v2/…`.
+crate::emulator::declare!(Plesk, "plesk", PleskState, include_str!("fixtures/seed.json"));
 
 fn detail(req: &HttpRequest) -> String {
     let auth = if req.header("x-api-key").is_some() {

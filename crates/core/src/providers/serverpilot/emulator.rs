@@ -139,22 +139,8 @@ fn read_action(st: &mut ServerPilotState, id: &str) -> HttpResponse {
     )
 }
 
-impl crate::Panel {
-    #[allow(non_upper_case_globals)]
-    pub const ServerPilot: crate::Panel = crate::Panel("serverpilot");
-}
-
-/// The ServerPilot emulator: `/v1/…`.
-pub(crate) struct ServerPilot;
-
-/// What the sandbox knows of this panel; its field of the sandbox's `State`.
-pub type PanelState = ServerPilotState;
-
-/// The sandbox's registry entry for this panel.
-pub(crate) static EMULATOR: &dyn crate::emulator::Emulator = &ServerPilot;
-
-/// The state `Sandbox::start()` begins with: one target serving `network.example`.
-pub const SEED: &str = include_str!("fixtures/seed.json");
+// The ServerPilot emulator, serving `/v1/…`.
+crate::emulator::declare!(ServerPilot, "serverpilot", ServerPilotState, include_str!("fixtures/seed.json"));
 
 impl crate::emulator::Emulator for ServerPilot {
     fn panel(&self) -> crate::Panel {
