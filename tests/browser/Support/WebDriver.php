@@ -42,11 +42,25 @@ final class WebDriver
         return $this->command('GET', '/source');
     }
 
-    /** The element $css selects; fails when there is none. */
+    /**
+     * The element $css selects, waiting up to ten seconds for it: a form
+     * posted without JavaScript may still be loading its answer page when
+     * the click returns. Fails when there is none by then.
+     */
     public function find(string $css): string
     {
-        $found = $this->command('POST', '/element', ['using' => 'css selector', 'value' => $css]);
-        return $found[self::ELEMENT] ?? throw new \RuntimeException("no element '$css': " . json_encode($found));
+        $deadline = microtime(true) + 10.0;
+        while (true) {
+            try {
+                $found = $this->command('POST', '/element', ['using' => 'css selector', 'value' => $css]);
+                return $found[self::ELEMENT] ?? throw new \RuntimeException("no element '$css': " . json_encode($found));
+            } catch (\RuntimeException $e) {
+                if (!str_contains($e->getMessage(), 'no such element') || microtime(true) > $deadline) {
+                    throw $e;
+                }
+                usleep(100_000);
+            }
+        }
     }
 
     /** @return list<string> every element $css selects */
@@ -70,7 +84,15 @@ final class WebDriver
     /** The rendered text of the element $css selects. */
     public function text(string $css): string
     {
-        return $this->command('GET', '/element/' . $this->find($css) . '/text');
+        try {
+            return $this->command('GET', '/element/' . $this->find($css) . '/text');
+        } catch (\RuntimeException $e) {
+            // Found on the page being left: read it again on the new one.
+            if (!str_contains($e->getMessage(), 'stale element')) {
+                throw $e;
+            }
+            return $this->command('GET', '/element/' . $this->find($css) . '/text');
+        }
     }
 
     /** Runs $script (a function body) in the page, synchronously; $args are its arguments. */
