@@ -2,29 +2,15 @@
 //! becomes module `providers::<panel>` and its `SPEC` an entry of
 //! `providers::REGISTRY`, in alphabetical order. Adding the folder is enough.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
+
+include!("panel_folders.rs");
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let providers = manifest.join("src/providers");
-    println!("cargo:rerun-if-changed={}", providers.display());
-
-    let mut panels: Vec<(String, PathBuf)> = std::fs::read_dir(&providers)
-        .expect("src/providers is readable")
-        .filter_map(|entry| {
-            let dir = entry.ok()?.path();
-            let module = dir.join("mod.rs");
-            let id = dir.file_name()?.to_str()?.to_string();
-            module.is_file().then_some((id, module))
-        })
-        .collect();
-    panels.sort();
-
-    let mut out = String::new();
-    for (id, path) in &panels {
-        writeln!(out, "#[path = {:?}]\npub mod {id};", path.display().to_string()).unwrap();
-    }
+    let panels = panel_files(&providers, "mod.rs");
+    let mut out = module_lines(&panels, "pub ");
     out.push_str("\n/// Every provider wu_native supports, in the order they are listed to users.\n");
     out.push_str("pub static REGISTRY: &[&ProviderSpec] = &[");
     out.push_str(&panels.iter().map(|(id, _)| format!("&{id}::SPEC")).collect::<Vec<_>>().join(", "));

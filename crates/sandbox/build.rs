@@ -6,26 +6,13 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+include!("../core/panel_folders.rs");
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let providers = manifest.join("../core/src/providers").canonicalize().expect("crates/core/src/providers exists");
-    println!("cargo:rerun-if-changed={}", providers.display());
-
-    let mut panels: Vec<(String, PathBuf)> = std::fs::read_dir(&providers)
-        .expect("crates/core/src/providers is readable")
-        .filter_map(|entry| {
-            let dir = entry.ok()?.path();
-            let emulator = dir.join("emulator.rs");
-            let id = dir.file_name()?.to_str()?.to_string();
-            emulator.is_file().then_some((id, emulator))
-        })
-        .collect();
-    panels.sort();
-
-    let mut out = String::new();
-    for (id, path) in &panels {
-        writeln!(out, "#[path = {:?}]\npub mod {id};", path.display().to_string()).unwrap();
-    }
+    let panels = panel_files(&providers, "emulator.rs");
+    let mut out = module_lines(&panels, "pub ");
     out.push_str("\n/// The sandbox's whole world, one field per emulated panel; serialisable\n");
     out.push_str("/// so it doubles as the seed format (a partial seed is accepted).\n");
     out.push_str("#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]\n#[serde(default)]\npub struct State {\n");
@@ -43,12 +30,6 @@ fn main() {
     std::fs::write(out_dir.join("panels.rs"), out).expect("OUT_DIR is writable");
 
     // Each emulator's own HTTP tests, for tests/emulators.rs.
-    let mut tests = String::new();
-    for (id, emulator) in &panels {
-        let file = emulator.with_file_name("emulator_tests.rs");
-        if file.is_file() {
-            writeln!(tests, "#[path = {:?}]\nmod {id};", file.display().to_string()).unwrap();
-        }
-    }
+    let tests = module_lines(&panel_files(&providers, "emulator_tests.rs"), "");
     std::fs::write(out_dir.join("emulator_tests.rs"), tests).expect("OUT_DIR is writable");
 }
