@@ -267,6 +267,10 @@ extern "C" {
     /// `defined()` and `constant()` as PHP functions cost more than the
     /// request they configure.
     fn zend_get_constant_str(name: *const std::ffi::c_char, name_len: usize) -> *mut Zval;
+    /// The current value of a php.ini setting (Zend/zend_ini.h), NUL-ended;
+    /// NULL when it has none. The same table `ini_get()` reads, without a
+    /// PHP function call.
+    fn zend_ini_string_ex(name: *const std::ffi::c_char, name_length: usize, orig: std::ffi::c_int, exists: *mut bool) -> *mut std::ffi::c_char;
 }
 
 impl ConfigSource for PhpConstants {
@@ -287,7 +291,15 @@ impl ConfigSource for PhpConstants {
     }
 
     fn ini(&self, name: &str) -> Option<String> {
-        call("ini_get", &[name])?.str().map(str::to_string)
+        let mut exists = false;
+        // SAFETY: called from a PHP function on PHP's thread; a non-null
+        // answer points into the setting's current value, copied at once.
+        let value = unsafe { zend_ini_string_ex(name.as_ptr().cast(), name.len(), 0, &mut exists) };
+        if !exists || value.is_null() {
+            return None;
+        }
+        // SAFETY: PHP's ini values are NUL-ended strings.
+        Some(unsafe { std::ffi::CStr::from_ptr(value) }.to_string_lossy().into_owned())
     }
 
     fn site_url(&self) -> Option<String> {

@@ -168,7 +168,10 @@ impl Values {
         }
         values.find_missing(settings);
         values.open_basedir = source.ini("open_basedir").filter(|v| !v.is_empty());
-        values.site_host = source.site_url().and_then(|u| url::Url::parse(&u).ok()?.host_str().map(str::to_string));
+        // Only WordPress's proxy needs the site's host (it never goes through it).
+        if values.is_set(PROXY_HOST) && values.is_set(PROXY_PORT) {
+            values.site_host = source.site_url().and_then(|u| url::Url::parse(&u).ok()?.host_str().map(str::to_string));
+        }
         values
     }
 

@@ -78,13 +78,17 @@ fn invalid(input: &str, reason: impl Into<String>) -> InvalidHostName {
 /// A copy of user input that is safe and short enough to show in a message.
 pub fn printable(input: &str) -> String {
     const SHOWN: usize = 80;
-    let mut out: String = input
-        .chars()
-        .take(SHOWN)
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-        .collect();
-    if input.chars().count() > SHOWN {
-        out.push('…');
+    let mut out = String::with_capacity(input.len().min(4 * SHOWN));
+    for (i, c) in input.chars().enumerate() {
+        if i == SHOWN {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -96,6 +100,38 @@ fn normalise(input: &str) -> Result<String, InvalidHostName> {
     if input.len() > MAX_INPUT_LEN {
         return Err(invalid(input, format!("it is longer than {MAX_NAME_LEN} characters")));
     }
+    // A name of only letters, digits, hyphens and dots passes every check
+    // of its characters: only the labels' own rules apply to it.
+    let plain = is_plain_ascii(input);
+    if !plain {
+        refuse_characters(input)?;
+    }
+
+    let trimmed = input.strip_suffix('.').unwrap_or(input);
+    if trimmed.is_empty() || trimmed.starts_with('.') || trimmed.contains("..") || trimmed.ends_with('.') {
+        return Err(invalid(input, "it has an empty label ('..' or a leading dot)"));
+    }
+    if is_ip_address(trimmed) {
+        return Err(invalid(input, "IP addresses are not accepted"));
+    }
+
+    // Length and hyphen rules are checked below, with reasons of their own.
+    let ascii = if plain {
+        // What UTS 46 makes of letters, digits, hyphens and dots: the same, in lower case.
+        trimmed.to_ascii_lowercase()
+    } else {
+        idna::uts46::Uts46::new()
+            .to_ascii(trimmed.as_bytes(), idna::uts46::AsciiDenyList::STD3, idna::uts46::Hyphens::Allow, idna::uts46::DnsLength::Ignore)
+            .map_err(|_| invalid(input, "it contains characters not allowed in a host name"))?
+            .into_owned()
+    };
+
+    check_labels(input, &ascii)?;
+    Ok(ascii)
+}
+
+/// The characters a host name cannot have, each refused with its own reason.
+fn refuse_characters(input: &str) -> Result<(), InvalidHostName> {
     if input.chars().any(char::is_control) {
         return Err(invalid(input, "it contains a control character"));
     }
@@ -134,23 +170,15 @@ fn normalise(input: &str) -> Result<String, InvalidHostName> {
     if let Some((_, reason)) = FORBIDDEN.iter().find(|(c, _)| input.contains(*c)) {
         return Err(invalid(input, *reason));
     }
+    Ok(())
+}
 
-    let trimmed = input.strip_suffix('.').unwrap_or(input);
-    if trimmed.is_empty() || trimmed.starts_with('.') || trimmed.contains("..") || trimmed.ends_with('.') {
-        return Err(invalid(input, "it has an empty label ('..' or a leading dot)"));
-    }
-    if is_ip_address(trimmed) {
-        return Err(invalid(input, "IP addresses are not accepted"));
-    }
-
-    // Length and hyphen rules are checked below, with reasons of their own.
-    let ascii = idna::uts46::Uts46::new()
-        .to_ascii(trimmed.as_bytes(), idna::uts46::AsciiDenyList::STD3, idna::uts46::Hyphens::Allow, idna::uts46::DnsLength::Ignore)
-        .map_err(|_| invalid(input, "it contains characters not allowed in a host name"))?
-        .into_owned();
-
-    check_labels(input, &ascii)?;
-    Ok(ascii)
+/// Only ASCII letters, digits, hyphens and dots, and no label in punycode
+/// (`xn--`, which IDNA decodes and checks): the names panels and callers
+/// nearly always give, which IDNA would only lower-case.
+fn is_plain_ascii(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !name.split('.').any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"))
 }
 
 /// Default_Ignorable_Code_Point (Unicode DerivedCoreProperties) except the
@@ -259,6 +287,25 @@ impl WwwRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ascii_names_read_as_idna_reads_them() {
+        let names = [
+            "customer.com", "Customer.COM", "a-b.example.org", "ab--cd.example", "x.y", "123.example", "-a.example",
+            "a-.example", "XN--BCHER-KVA.example", "xn--bcher-kva.example", "Xn--Abc.example", "www.sub.domain.co.uk", "a.b.c.d.e.f",
+        ];
+        for name in names {
+            let by_idna = idna::uts46::Uts46::new()
+                .to_ascii(name.as_bytes(), idna::uts46::AsciiDenyList::STD3, idna::uts46::Hyphens::Allow, idna::uts46::DnsLength::Ignore)
+                .map(|c| c.into_owned())
+                .ok();
+            if is_plain_ascii(name) {
+                assert_eq!(by_idna, Some(name.to_ascii_lowercase()), "{name}");
+            } else {
+                assert!(name.to_ascii_lowercase().contains("xn--"), "{name} takes the IDNA path");
+            }
+        }
+    }
 
     #[test]
     fn valid_names_are_normalised() {

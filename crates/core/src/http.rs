@@ -343,12 +343,18 @@ async fn exchange(client: &reqwest::Client, request: &Request, settings: &HttpSe
         }
     }
     let redactor = answer_redactor(request, settings, proxy.as_ref());
-    // A header can repeat a credential too (a redirect's Location, a proxy's diagnostics).
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), redactor.redact(&String::from_utf8_lossy(v.as_bytes()))))
-        .collect();
+    // A header can repeat a credential too (a redirect's Location, a proxy's
+    // diagnostics). The values are searched together (joined by NUL, which
+    // no header value holds and no escape takes in), then one by one only
+    // when that finds something.
+    let mut headers: Vec<(String, String)> =
+        response.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
+    let all = headers.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join("\0");
+    if redactor.redact(&all) != all {
+        for (_, value) in &mut headers {
+            *value = redactor.redact(value);
+        }
+    }
     let mut bytes = Vec::new();
     while (bytes.len() as u64) <= MAX_BODY_BYTES {
         match response.chunk().await {
@@ -391,6 +397,12 @@ fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&Pr
 /// and no credentials, query or fragment in it. `not_a_url` ends the message
 /// for text that is no URL at all; `credentials` says where they go instead.
 pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str) -> Result<Url, ProviderError> {
+    // Every call reads the same few addresses: each is parsed once per process.
+    static PARSED: Mutex<Option<HashMap<String, Url>>> = Mutex::new(None);
+    const MAX_URLS: usize = 32;
+    if let Some(url) = PARSED.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|parsed| parsed.get(text)) {
+        return Ok(url.clone());
+    }
     let url = Url::parse(text).map_err(|_| ProviderError::config(format!("{constant} is not a URL: {not_a_url}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(ProviderError::config(format!("{constant} must be an http:// or https:// address")));
@@ -401,6 +413,12 @@ pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str)
     if url.query().is_some() || url.fragment().is_some() {
         return Err(ProviderError::config(format!("{constant} must not contain '?' or '#'")));
     }
+    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    if parsed.len() >= MAX_URLS {
+        parsed.clear();
+    }
+    parsed.insert(text.to_string(), url.clone());
     Ok(url)
 }
 

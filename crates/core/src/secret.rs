@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine;
@@ -60,14 +60,21 @@ impl fmt::Display for Secret {
 /// costs a few passes over it, not one per needle.
 #[derive(Default, Clone)]
 pub struct Redactor {
-    /// Every form to look for, folded (`fold`), each at least `MIN_PIECE` long.
-    needles: Vec<Vec<u8>>,
-    /// The needles' automaton, built on first use after the last `add`: one
-    /// answer is redacted header by header, then its body.
-    finder: OnceLock<Option<AhoCorasick>>,
-    /// What was added, so adding it again (every layer of a call adds the
-    /// settings' secrets) costs a comparison, not its forms again.
+    /// What was added, in order: the values whose forms `set` holds. Adding
+    /// one again (every layer of a call adds the settings' secrets) costs a
+    /// comparison.
     added: Vec<(Source, Box<str>)>,
+    /// Their forms and automaton, shared by every redactor the process made
+    /// with the same additions (see `NeedleSet::of`): cloning a redactor, or
+    /// making a fresh one per answer, copies no needle.
+    set: Option<Arc<NeedleSet>>,
+}
+
+/// Every form to look for, folded (`fold`), each at least `MIN_PIECE` long,
+/// and their automaton, built on first use.
+struct NeedleSet {
+    needles: Vec<Vec<u8>>,
+    finder: OnceLock<Option<AhoCorasick>>,
 }
 
 /// How a value was added: its forms differ.
@@ -79,7 +86,7 @@ enum Source {
 
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Redactor({} needles)", self.needles.len())
+        write!(f, "Redactor({} needles)", self.set.as_ref().map_or(0, |s| s.needles.len()))
     }
 }
 
@@ -94,75 +101,21 @@ const BASE64: [&base64::engine::GeneralPurpose; 4] = [
     &base64::engine::general_purpose::URL_SAFE_NO_PAD,
 ];
 
-impl Redactor {
-    /// Pieces shorter than this are too common to redact without mangling
-    /// messages; a whole secret that short is not redacted either.
-    const MIN_PIECE: usize = 6;
-    /// Levels of escaping undone: a secret escaped where it was sent, then the
-    /// whole request escaped again by whoever repeats it, up to twice more.
-    const ROUNDS: usize = 4;
+/// Pieces shorter than this are too common to redact without mangling
+/// messages; a whole secret that short is not redacted either.
+const MIN_PIECE: usize = 6;
+/// Levels of escaping undone: a secret escaped where it was sent, then the
+/// whole request escaped again by whoever repeats it, up to twice more.
+const ROUNDS: usize = 4;
 
+impl Redactor {
     pub fn add(&mut self, secret: &Secret) {
         self.add_text(secret.expose());
     }
 
     /// A secret in another form than a configured value.
     pub fn add_text(&mut self, value: &str) {
-        self.add_memoized(Source::Text, value, |r| r.add_text_forms(value));
-    }
-
-    /// Adds the forms `make` pushes into an empty redactor. They depend on
-    /// the value alone, so a process works them out once per value: a call
-    /// adds the same few secrets at several layers, and working out their
-    /// forms (base64 at every alignment, escapes) cost more than the request.
-    fn add_memoized(&mut self, source: Source, value: &str, make: impl FnOnce(&mut Redactor)) {
-        use std::collections::HashMap;
-        use std::sync::{Arc, Mutex};
-        type Forms = HashMap<(Source, Box<str>), Arc<Vec<Vec<u8>>>>;
-        static FORMS: Mutex<Option<Forms>> = Mutex::new(None);
-        const MAX_VALUES: usize = 256;
-
-        if self.added.iter().any(|(s, v)| *s == source && &**v == value) {
-            return;
-        }
-        self.added.push((source, value.into()));
-        let key = (source, Box::<str>::from(value));
-        let cached = FORMS.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|forms| forms.get(&key).cloned());
-        let forms = match cached {
-            Some(forms) => forms,
-            None => {
-                let mut fresh = Redactor::default();
-                make(&mut fresh);
-                let forms = Arc::new(fresh.needles);
-                let mut memo = FORMS.lock().unwrap_or_else(|p| p.into_inner());
-                let memo = memo.get_or_insert_with(HashMap::new);
-                if memo.len() >= MAX_VALUES {
-                    memo.clear();
-                }
-                memo.insert(key, Arc::clone(&forms));
-                forms
-            }
-        };
-        if self.needles.is_empty() {
-            self.needles = forms.as_ref().clone();
-            self.finder = OnceLock::new();
-        } else {
-            for needle in forms.iter() {
-                if !self.needles.contains(needle) {
-                    self.needles.push(needle.clone());
-                    self.finder = OnceLock::new();
-                }
-            }
-        }
-    }
-
-    fn add_text_forms(&mut self, value: &str) {
-        let pieces = std::iter::once(value).chain(value.split([':', '@', ' ']));
-        for piece in pieces {
-            if piece.len() >= Self::MIN_PIECE {
-                self.add_forms(piece.as_bytes());
-            }
-        }
+        self.add_value(Source::Text, value);
     }
 
     /// HTTP Basic credentials as a request sent them: the secret, and the
@@ -170,8 +123,122 @@ impl Redactor {
     /// secret cover too, all but its first and last characters).
     pub fn add_basic_credential(&mut self, user: &str, secret: &Secret) {
         self.add(secret);
-        let credential = format!("{user}:{}", secret.expose());
-        self.add_memoized(Source::BasicCredential, &credential, |r| r.add_basic_credential_forms(&credential));
+        self.add_value(Source::BasicCredential, &format!("{user}:{}", secret.expose()));
+    }
+
+    fn add_value(&mut self, source: Source, value: &str) {
+        if self.added.iter().any(|(s, v)| *s == source && &**v == value) {
+            return;
+        }
+        self.added.push((source, value.into()));
+        self.set = Some(NeedleSet::of(&self.added, self.set.as_deref()));
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let Some(set) = self.set.as_deref().filter(|s| !s.needles.is_empty()) else {
+            return text.to_string();
+        };
+        if text.len() < MIN_PIECE {
+            return text.to_string();
+        }
+        let finder = set.finder.get_or_init(|| {
+            #[cfg(test)]
+            if set.needles.iter().any(|n| n.starts_with(tests::COUNTED)) {
+                tests::AUTOMATA_BUILT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                // The needles' rarest bytes are common in panel answers (letters,
+                // digits): a prefilter would stop at most bytes and cost more
+                // than the automaton's own pass.
+                .prefilter(false)
+                .build(&set.needles)
+                .ok()
+        });
+        let Some(finder) = finder else {
+            // Only when the needles do not fit in memory: say nothing rather than risk a secret.
+            return "(text withheld: it could not be checked for secrets)".to_string();
+        };
+        let mut spans = Spans::default();
+        let mut layer: Cow<[u8]> = folded(text.as_bytes());
+        // Token lists of the rounds so far: the last maps the current layer to the one before.
+        let mut rounds: Vec<Vec<Token>> = Vec::new();
+        // Positions are kept as u32; a longer text (never a panel answer) is searched as it is.
+        let max_rounds = if text.len() < u32::MAX as usize { ROUNDS } else { 0 };
+        loop {
+            let mut found = Spans::default();
+            // Most texts hold no secret: a plain search says so sooner than
+            // the overlapping one that finds every match.
+            let matches = if finder.is_match(layer.as_ref()) { Some(finder.find_overlapping_iter(layer.as_ref())) } else { None };
+            for m in matches.into_iter().flatten() {
+                let (mut start, mut end) = (m.start(), m.end());
+                for tokens in rounds.iter().rev() {
+                    (start, end) = map_back(tokens, start, end);
+                }
+                found.add(start, end);
+            }
+            spans.extend(found);
+            if rounds.len() == max_rounds || memchr::memchr3(b'%', b'\\', b'&', &layer).is_none() {
+                break;
+            }
+            let decoded = decode(&layer);
+            if decoded.tokens.is_empty() {
+                break;
+            }
+            rounds.push(decoded.tokens);
+            layer = Cow::Owned(decoded.bytes);
+        }
+        spans.apply(text)
+    }
+}
+
+impl NeedleSet {
+    /// The set for `added`, the values added so far in order (`before` holds
+    /// the forms of all but the last). Working out a value's forms (base64
+    /// at every alignment, escapes) and building an automaton cost far more
+    /// than a request (about 150 forms for three secrets), and every call
+    /// of a process adds the same few secrets in the same order, so each
+    /// sequence's set is made once per process. The cache holds what the
+    /// process already holds (its settings' secrets) and stays small: a
+    /// process talks to few panels.
+    fn of(added: &[(Source, Box<str>)], before: Option<&NeedleSet>) -> Arc<NeedleSet> {
+        use std::collections::HashMap;
+        use std::sync::Mutex;
+        type Sets = HashMap<Vec<(Source, Box<str>)>, Arc<NeedleSet>>;
+        static SETS: Mutex<Option<Sets>> = Mutex::new(None);
+        const MAX_SETS: usize = 64;
+
+        if let Some(set) = SETS.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|sets| sets.get(added)) {
+            return Arc::clone(set);
+        }
+        let mut forms = Forms(before.map(|b| b.needles.clone()).unwrap_or_default());
+        if let Some((source, value)) = added.last() {
+            match source {
+                Source::Text => forms.add_text_forms(value),
+                Source::BasicCredential => forms.add_basic_credential_forms(value),
+            }
+        }
+        let set = Arc::new(NeedleSet { needles: forms.0, finder: OnceLock::new() });
+        let mut sets = SETS.lock().unwrap_or_else(|p| p.into_inner());
+        let sets = sets.get_or_insert_with(HashMap::new);
+        if sets.len() >= MAX_SETS {
+            sets.clear();
+        }
+        Arc::clone(sets.entry(added.to_vec()).or_insert(set))
+    }
+}
+
+/// The needles of a set while it is made.
+struct Forms(Vec<Vec<u8>>);
+
+impl Forms {
+    fn add_text_forms(&mut self, value: &str) {
+        let pieces = std::iter::once(value).chain(value.split([':', '@', ' ']));
+        for piece in pieces {
+            if piece.len() >= MIN_PIECE {
+                self.add_forms(piece.as_bytes());
+            }
+        }
     }
 
     fn add_basic_credential_forms(&mut self, credential: &str) {
@@ -188,7 +255,7 @@ impl Redactor {
     fn add_forms(&mut self, piece: &[u8]) {
         let mut form = piece.to_vec();
         self.push(form.clone());
-        for _ in 0..Self::ROUNDS {
+        for _ in 0..ROUNDS {
             let decoded = decode(&form);
             if decoded.tokens.is_empty() {
                 break;
@@ -209,86 +276,10 @@ impl Redactor {
 
     fn push(&mut self, mut needle: Vec<u8>) {
         fold(&mut needle);
-        if needle.len() >= Self::MIN_PIECE && !self.needles.contains(&needle) {
-            self.needles.push(needle);
-            self.finder = OnceLock::new();
+        if needle.len() >= MIN_PIECE && !self.0.contains(&needle) {
+            self.0.push(needle);
         }
     }
-
-    pub fn redact(&self, text: &str) -> String {
-        if self.needles.is_empty() || text.len() < Self::MIN_PIECE {
-            return text.to_string();
-        }
-        let finder = self.finder.get_or_init(|| automaton(&self.needles));
-        let Some(finder) = finder else {
-            // Only when the needles do not fit in memory: say nothing rather than risk a secret.
-            return "(text withheld: it could not be checked for secrets)".to_string();
-        };
-        let mut spans = Spans::default();
-        let mut layer: Cow<[u8]> = folded(text.as_bytes());
-        // Token lists of the rounds so far: the last maps the current layer to the one before.
-        let mut rounds: Vec<Vec<Token>> = Vec::new();
-        // Positions are kept as u32; a longer text (never a panel answer) is searched as it is.
-        let max_rounds = if text.len() < u32::MAX as usize { Self::ROUNDS } else { 0 };
-        loop {
-            let mut found = Spans::default();
-            for m in finder.find_overlapping_iter(layer.as_ref()) {
-                let (mut start, mut end) = (m.start(), m.end());
-                for tokens in rounds.iter().rev() {
-                    (start, end) = map_back(tokens, start, end);
-                }
-                found.add(start, end);
-            }
-            spans.extend(found);
-            if rounds.len() == max_rounds || !layer.iter().any(|b| matches!(b, b'%' | b'\\' | b'&')) {
-                break;
-            }
-            let decoded = decode(&layer);
-            if decoded.tokens.is_empty() {
-                break;
-            }
-            rounds.push(decoded.tokens);
-            layer = Cow::Owned(decoded.bytes);
-        }
-        spans.apply(text)
-    }
-}
-
-/// The automaton of a set of needles. Building one costs far more than a
-/// request (about 150 forms for three secrets), and every request of a
-/// process redacts with the same few sets, so each set's automaton is built
-/// once per process. The cache holds what the process already holds (its
-/// settings' secrets) and stays small: a process talks to few panels.
-fn automaton(needles: &[Vec<u8>]) -> Option<AhoCorasick> {
-    use std::collections::HashMap;
-    use std::hash::{Hash, Hasher};
-    use std::sync::Mutex;
-    static BUILT: Mutex<Option<HashMap<u64, Vec<(Vec<Vec<u8>>, AhoCorasick)>>>> = Mutex::new(None);
-    const MAX_SETS: usize = 64;
-
-    let build = || {
-        #[cfg(test)]
-        if needles.iter().any(|n| n.starts_with(tests::COUNTED)) {
-            tests::AUTOMATA_BUILT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-        AhoCorasick::builder().match_kind(MatchKind::Standard).build(needles).ok()
-    };
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    needles.hash(&mut hasher);
-    let key = hasher.finish();
-    let Ok(mut built) = BUILT.lock() else {
-        return build();
-    };
-    let built = built.get_or_insert_with(HashMap::new);
-    if let Some((_, finder)) = built.get(&key).and_then(|sets| sets.iter().find(|(set, _)| set.as_slice() == needles)) {
-        return Some(finder.clone());
-    }
-    let finder = build()?;
-    if built.values().map(Vec::len).sum::<usize>() >= MAX_SETS {
-        built.clear();
-    }
-    built.entry(key).or_default().push((needles.to_vec(), finder.clone()));
-    Some(finder)
 }
 
 /// `+` and space as one character, as form encoding treats them.

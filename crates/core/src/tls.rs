@@ -34,12 +34,28 @@ use crate::error::ProviderError;
 pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
 
 /// The certificates of `WU_NATIVE_CA_FILE`, as read for one call. Two
-/// clients with the same path but different contents are different clients,
-/// so a renewed certificate is picked up without a restart.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// clients with different contents are different clients, so a renewed
+/// certificate is picked up without a restart; they compare by a digest of
+/// the certificates, not by their bytes.
+#[derive(Clone)]
 pub struct CaFile {
     pub path: String,
-    pub certificates: Vec<CertificateDer<'static>>,
+    pub certificates: Arc<[CertificateDer<'static>]>,
+    digest: [u8; 32],
+}
+
+impl PartialEq for CaFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest
+    }
+}
+
+impl Eq for CaFile {}
+
+impl std::hash::Hash for CaFile {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.digest.hash(state);
+    }
 }
 
 impl std::fmt::Debug for CaFile {
@@ -55,76 +71,116 @@ impl CaFile {
     /// failure but open_basedir's reads the same, so the message tells no
     /// more about a file than that it cannot be used.
     pub fn read(path: &str, open_basedir: Option<&str>) -> Result<CaFile, ProviderError> {
-        let shown = printable(path);
+        let shown = || printable(path);
         let unusable = || {
             ProviderError::config(format!(
-                "{CA_FILE} '{shown}' cannot be used: it must name a readable regular file of PEM certificates, at most {} MiB",
+                "{CA_FILE} '{}' cannot be used: it must name a readable regular file of PEM certificates, at most {} MiB",
+                shown(),
                 MAX_CA_FILE_BYTES >> 20
             ))
         };
         let outside = || {
             ProviderError::config(format!(
-                "{CA_FILE} '{shown}' cannot be used: it is outside PHP's open_basedir; move the file into an allowed directory or add its directory to open_basedir"
+                "{CA_FILE} '{}' cannot be used: it is outside PHP's open_basedir; move the file into an allowed directory or add its directory to open_basedir",
+                shown()
             ))
         };
         let basedir = open_basedir.map(str::trim).filter(|b| !b.is_empty());
+        let Some(basedir) = basedir else {
+            // Without open_basedir the name is read as given, links followed, as curl does.
+            let (certificates, digest) = read_certificates(Path::new(path), true).ok_or_else(unusable)?;
+            return Ok(CaFile { path: path.to_string(), certificates, digest });
+        };
         let resolved = match std::fs::canonicalize(path) {
             Ok(resolved) => resolved,
             // A missing file outside open_basedir reads like an existing one there.
             Err(_) => {
-                return Err(match basedir {
-                    Some(b) if !within_open_basedir(&lexically_absolute(Path::new(path)), b) => outside(),
-                    _ => unusable(),
-                })
+                return Err(if within_open_basedir(&lexically_absolute(Path::new(path)), basedir) { unusable() } else { outside() })
             }
         };
-        if let Some(b) = basedir {
-            if !within_open_basedir(&resolved, b) {
-                return Err(outside());
-            }
+        if !within_open_basedir(&resolved, basedir) {
+            return Err(outside());
         }
-        let certificates = read_certificates(&resolved).ok_or_else(unusable)?;
-        Ok(CaFile { path: path.to_string(), certificates })
+        // The resolved name has no links left: one swapped in after the check is not followed.
+        let (certificates, digest) = read_certificates(&resolved, false).ok_or_else(unusable)?;
+        Ok(CaFile { path: path.to_string(), certificates, digest })
     }
 }
 
-/// The certificates of a CA file, parsed again only when the file changed
-/// (another file, size or modification time): it is read on every call, so
-/// a renewed one is used at once, but the same bytes are not parsed twice.
-fn read_certificates(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
+/// How long after its last change a file's identity is trusted to tell its
+/// contents: a file can change twice within the clock tick the kernel
+/// stamps modification times with, and keep its size.
+const SETTLED_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The certificates of a CA file and their digest. The file is looked at
+/// (one `stat`) on every call, so a renewed, removed or unreadable file
+/// counts at once; it is read and parsed again only when it is another
+/// file or its size, modification or change time moved, or it changed in
+/// the last two seconds (see `SETTLED_AFTER`).
+fn read_certificates(path: &Path, follow: bool) -> Option<(Arc<[CertificateDer<'static>]>, [u8; 32])> {
     use std::collections::HashMap;
     use std::os::unix::fs::MetadataExt;
     use std::sync::Mutex;
-    /// Device, inode, size and modification time of a file.
-    type Identity = (u64, u64, u64, i64, i64);
-    type Parsed = HashMap<PathBuf, (Identity, Vec<CertificateDer<'static>>)>;
-    static PARSED: Mutex<Option<Parsed>> = Mutex::new(None);
+    /// Device, inode, size, modification and change times of a file.
+    type Identity = (u64, u64, u64, i64, i64, i64, i64);
+    struct Parsed {
+        identity: Identity,
+        settled: bool,
+        certificates: Arc<[CertificateDer<'static>]>,
+        digest: [u8; 32],
+    }
+    static PARSED: Mutex<Option<HashMap<PathBuf, Parsed>>> = Mutex::new(None);
+    let identity_of = |m: &std::fs::Metadata| (m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec());
 
-    let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES)?;
-    let identity = (meta.dev(), meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec());
-    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-    let parsed = parsed.get_or_insert_with(HashMap::new);
-    if let Some((seen, certificates)) = parsed.get(path) {
-        if *seen == identity {
-            return Some(certificates.clone());
+    let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }.ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_CA_FILE_BYTES {
+        return None;
+    }
+    {
+        let parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(seen) = parsed.as_ref().and_then(|p| p.get(path)) {
+            // A file we cannot open any more has a new change time (chmod), so it is read again and refused.
+            if seen.settled && seen.identity == identity_of(&meta) {
+                return Some((Arc::clone(&seen.certificates), seen.digest));
+            }
         }
     }
-    let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().ok().filter(|c| !c.is_empty())?;
-    if parsed.len() >= 16 {
+    let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES, follow)?;
+    let certificates: Arc<[CertificateDer<'static>]> =
+        CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().ok().filter(|c| !c.is_empty())?.into();
+    let digest = {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for certificate in certificates.iter() {
+            hasher.update((certificate.len() as u64).to_be_bytes());
+            hasher.update(certificate.as_ref());
+        }
+        hasher.finalize().into()
+    };
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|changed| std::time::SystemTime::now().duration_since(changed).ok())
+        .is_some_and(|age| age > SETTLED_AFTER);
+    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    if parsed.len() >= 16 && !parsed.contains_key(path) {
         parsed.clear();
     }
-    parsed.insert(path.to_path_buf(), (identity, certificates.clone()));
-    Some(certificates)
+    parsed.insert(path.to_path_buf(), Parsed { identity: identity_of(&meta), settled, certificates: Arc::clone(&certificates), digest });
+    Some((certificates, digest))
 }
 
 /// The contents of a regular file of at most `cap` bytes; `None` for
 /// anything else. Opened non-blocking so a FIFO without a writer returns at
 /// once, and the type checked on the opened descriptor, not the name.
-fn read_regular_file(path: &Path, cap: u64) -> Option<(Vec<u8>, std::fs::Metadata)> {
+/// `follow`: whether a link at the last component is followed.
+fn read_regular_file(path: &Path, cap: u64, follow: bool) -> Option<(Vec<u8>, std::fs::Metadata)> {
     use std::os::unix::fs::OpenOptionsExt;
+    let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
     let file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | nofollow)
         .open(path)
         .ok()?;
     let meta = file.metadata().ok()?;
@@ -269,7 +325,7 @@ pub fn client_config(ca_file: Option<&CaFile>, skip_verify: bool) -> Result<rust
     let verifier: Arc<dyn ServerCertVerifier> = if skip_verify {
         Arc::new(AcceptAnyCertificate { algorithms })
     } else {
-        let pinned = ca_file.map(|f| f.certificates.clone()).unwrap_or_default();
+        let pinned = ca_file.map(|f| f.certificates.to_vec()).unwrap_or_default();
         Arc::new(PanelVerifier { file: anchored_verifier(pinned.clone()), pinned, algorithms })
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)

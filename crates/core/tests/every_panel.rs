@@ -585,6 +585,52 @@ mod tls {
         }
     }
 
+    /// Sets a file's modification time (its change time moves to now).
+    fn set_modified(path: &str, when: std::time::SystemTime) {
+        std::fs::File::options().write(true).open(path).and_then(|f| f.set_modified(when)).expect("the temp file can be touched");
+    }
+
+    #[test]
+    fn a_ca_file_rewritten_or_removed_counts_at_the_next_call() {
+        let pki = generate(&["127.0.0.1", "localhost"]);
+        let sb = https_sandbox(&pki);
+        // Two CA files of one size (text after a PEM block is ignored).
+        let (mut ours, mut other) = (pki.ca_pem.clone(), generate(&["127.0.0.1"]).ca_pem);
+        let size = ours.len().max(other.len());
+        for pem in [&mut ours, &mut other] {
+            pem.push_str(&"\n".repeat(size - pem.len()));
+        }
+        let panel = panels()[0];
+        let path = pem_file("rewritten", &ours);
+        let mut config = MapSource::new(sb.constants(panel));
+        config.set("WU_NATIVE_CA_FILE", &path);
+        let outcome = |config: &MapSource| ops::test_connection(panel.name(), config).expect("configured");
+        assert!(outcome(&config).ok, "{:?}", outcome(&config));
+
+        // Rewritten right after a call, in the clock tick that stamped it: read again.
+        std::fs::write(&path, &other).unwrap();
+        assert_eq!(outcome(&config).error.map(|e| e.kind), Some(ErrorKind::Tls), "another CA, written just now, is used at once");
+
+        // Long unchanged, then rewritten in place keeping its size and modification time.
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::write(&path, &ours).unwrap();
+        set_modified(&path, old);
+        for _ in 0..2 {
+            assert!(outcome(&config).ok, "the right CA again");
+        }
+        std::fs::write(&path, &other).unwrap();
+        set_modified(&path, old);
+        assert_eq!(outcome(&config).error.map(|e| e.kind), Some(ErrorKind::Tls), "a rewrite that kept size and time is seen");
+
+        // Removed: refused before anything is sent.
+        std::fs::remove_file(&path).unwrap();
+        sb.clear_requests();
+        let error = outcome(&config).error.expect("a missing CA file is an error");
+        assert_eq!(error.kind, ErrorKind::Config, "{}", error.message);
+        assert!(error.message.contains("WU_NATIVE_CA_FILE"), "{}", error.message);
+        assert!(sb.requests().is_empty());
+    }
+
     #[test]
     fn a_certificate_the_system_does_not_trust_is_a_tls_error_pointing_at_the_ca_file_on_every_panel() {
         let sb = https_sandbox(&generate(&["127.0.0.1", "localhost"]));

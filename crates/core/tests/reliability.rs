@@ -149,3 +149,27 @@ fn the_shared_client_keeps_one_connection_alive_across_calls() {
     let first = requests[0].connection;
     assert!(requests.iter().all(|r| r.connection == first), "{:?}", requests.iter().map(|r| r.connection).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_credential_a_header_repeats_is_masked_in_the_answer_and_in_the_message() {
+    use wu_native_core::http::{self, Auth, HttpSettings, Method, Request};
+    use wu_native_core::secret::Secret;
+    let sb = Sandbox::start();
+    let config = MapSource::new(sb.constants(Panel::Enhance));
+    let token = config.0["WU_ENHANCE_API_TOKEN"].clone();
+    for location in [format!("https://login.example/?token={token}"), format!("https://login.example/?t={}", token.replace('-', "%2D"))] {
+        sb.set_fault(Fault::status(302).with_header("Location", &location).with_header("X-Other", "plain").for_panel(Panel::Enhance));
+        // As the shared client hands it to a provider.
+        let mut request = Request::new(Method::Get, format!("{}/api/servers", sb.url()).parse().unwrap());
+        request.auth = Auth::Bearer(Secret::new(token.clone()));
+        let response = http::send(&request, &HttpSettings::with_timeout(Duration::from_secs(5))).unwrap();
+        let shown = response.header("location").unwrap_or_default();
+        assert!(shown.starts_with("https://login.example/?t") && shown.ends_with("=***"), "{location} reads {shown}");
+        assert_eq!(response.header("x-other"), Some("plain"), "a header without the secret is left as it is");
+        // And as the provider words it.
+        let error = ops::test_connection("enhance", &config).unwrap().error.expect("a redirect is an error");
+        assert!(error.message.contains("redirected") && error.message.contains("login.example/?t"), "{}", error.message);
+        assert!(!error.message.contains(&token), "{}", error.message);
+        sb.clear_fault();
+    }
+}
