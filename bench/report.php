@@ -190,6 +190,8 @@ $legend = 'native: wu_native in the same WordPress process. php: the plugin\'s c
     . 'conn: TCP connections the sandbox accepted; left/present: names beyond the seed in the panel afterwards. '
     . 'Enhance PHP sends name and www. (the plugin itself skips www.) so both sides do the same work. Certificate verification on for both sides. '
     . '1st: the first (unmeasured) warm-up cycle of that side in the process; mean/p50/p95 over the measured cycles after 5 warm-up cycles per side, sides interleaved 10 cycles at a time. '
+    . 'PHP runs on the first CPU and the sandbox on the last (taskset), when there are two. '
+    . 'One request: the sides take turns request by request (2,000 each by default, BENCH_REQUEST_RUNS), p50 over them. '
     . 'native/PHP: ratio of means (diag rows: theirs over the PHP path). Hestia native: one add carrying both names, one delete per name, no listing (3 requests per cycle), one reload per add and per removal. '
     . 'Distant panel: the sandbox sleeps the latency once per panel request and the reload cost per reload; a new connection\'s handshakes are not charged (the PHP path opens one per request, so this favours it); floor: the fewest requests and reloads the panel\'s API allows (the emulator states them), charged the same. '
     . 'ServerPilot native also turns AutoSSL on once when it is off (POST /apps/{id}/ssl). The sandbox reloads instantly; a real web server reload takes far longer.';

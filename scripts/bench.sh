@@ -36,11 +36,21 @@ php_wp=("${php_base[@]}" -d extension=curl -d extension=mysqlnd -d extension=mys
 start_mariadb "$root"
 pids+=("$MARIADB_PID")
 
+# PHP on the first CPU, the sandbox on the last: both clients' connections
+# then meet the same scheduling (the sandbox serves each connection on a
+# thread of its own, and where the scheduler puts that thread otherwise
+# weighs more than a client's own cost).
+client_cpu=(); server_cpu=()
+cpus="$(nproc 2>/dev/null || echo 1)"
+if [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
+  client_cpu=(taskset -c 0); server_cpu=(taskset -c "$((cpus - 1))")
+fi
+
 echo "==> sandbox panels (HTTP and HTTPS, 127.0.0.1)"
-"$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/http.port" --log "$root/http-requests.log" >"$root/http.log" 2>&1 &
+"${server_cpu[@]}" "$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/http.port" --log "$root/http-requests.log" >"$root/http.log" 2>&1 &
 pids+=($!)
 wait_for "$root/http.port" "${pids[-1]}" "the HTTP sandbox" || { cat "$root/http.log" >&2; exit 1; }
-"$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/https.port" --log "$root/https-requests.log" \
+"${server_cpu[@]}" "$sandbox_bin" --listen 127.0.0.1:0 --port-file "$root/https.port" --log "$root/https-requests.log" \
   --tls --ca-out "$root/ca.pem" >"$root/https.log" 2>&1 &
 pids+=($!)
 wait_for "$root/https.port" "${pids[-1]}" "the HTTPS sandbox" || { cat "$root/https.log" >&2; exit 1; }
@@ -52,14 +62,14 @@ mkdir -p "$root/wp-content/plugins" "$root/wp-content/themes" "$root/wp-content/
 "${php_wp[@]}" bench/wp-install.php
 
 echo "==> cost of loading the extension, and of the first call in a process"
-"${php_base[@]}" -d extension=curl bench/process.php "$ext" "$http_url" "$https_url" "$root/ca.pem" "$root/process.json"
+"${client_cpu[@]}" "${php_base[@]}" -d extension=curl bench/process.php "$ext" "$http_url" "$https_url" "$root/ca.pem" "$root/process.json"
 
 for transport in http https; do
   echo "==> $transport: per-mapping cycles and bulk reconciles"
   url_var="${transport}_url"
   ca=""
   [ "$transport" = https ] && ca="$root/ca.pem"
-  "${php_wp[@]}" -d extension="$ext" bench/run.php "$transport" "${!url_var}" "$ca" "$root/$transport.json"
+  "${client_cpu[@]}" "${php_wp[@]}" -d extension="$ext" bench/run.php "$transport" "${!url_var}" "$ca" "$root/$transport.json"
 done
 
 [ -n "${BENCH_KEEP_JSON:-}" ] && mkdir -p "$BENCH_KEEP_JSON" && cp "$root"/{http,https,process}.json "$BENCH_KEEP_JSON"/

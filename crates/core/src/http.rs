@@ -1,9 +1,9 @@
 //! The one shared HTTP client: timeouts, TLS, body caps, and errors that say
 //! what failed without repeating a credential.
 //!
-//! Clients are built lazily on first use and rebuilt when the process id
-//! changes: php-fpm forks its workers after module start-up, and a client
-//! made before a fork hangs in the children.
+//! Clients are built lazily on first use and rebuilt in a forked child:
+//! php-fpm forks its workers after module start-up, and a client made
+//! before a fork hangs in the children.
 //!
 //! Requests run on the calling thread: reqwest's async client on one
 //! current-thread runtime per process, entered by `block_on` from whichever
@@ -173,14 +173,34 @@ struct ClientKey {
 }
 
 struct ClientCache {
-    pid: u32,
+    /// The process the clients were made in (see `process_generation`).
+    generation: u64,
     /// Drives every client's connections; made on first use in the process.
     runtime: Option<Arc<tokio::runtime::Runtime>>,
     clients: HashMap<ClientKey, reqwest::Client>,
 }
 
 static CLIENTS: Lazy<Mutex<ClientCache>> =
-    Lazy::new(|| Mutex::new(ClientCache { pid: std::process::id(), runtime: None, clients: HashMap::new() }));
+    Lazy::new(|| Mutex::new(ClientCache { generation: process_generation(), runtime: None, clients: HashMap::new() }));
+
+/// Forks this process has gone through: a child sees one more than its
+/// parent did. Counted by a fork handler, so a call learns whether it runs
+/// in the process its clients were made in without asking the kernel.
+fn process_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static FORKS: AtomicU64 = AtomicU64::new(0);
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    extern "C" fn forked() {
+        FORKS.fetch_add(1, Ordering::SeqCst);
+    }
+    HANDLER.call_once(|| {
+        // SAFETY: registers a child handler that only adds to an atomic,
+        // which is safe in a freshly forked child. glibc drops it if this
+        // library is unloaded.
+        unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+    });
+    FORKS.load(Ordering::SeqCst)
+}
 
 fn client_for(
     settings: &HttpSettings,
@@ -188,14 +208,14 @@ fn client_for(
     proxy: Option<&ProxyRoute>,
 ) -> Result<(Arc<tokio::runtime::Runtime>, reqwest::Client), ProviderError> {
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let pid = std::process::id();
-    if cache.pid != pid {
+    let generation = process_generation();
+    if cache.generation != generation {
         // Inherited from the parent: its connections and the runtime's
         // threads (the resolver's) are the parent's, and dropping them here
         // could wait for threads that do not exist. Leak them instead.
         std::mem::forget(std::mem::take(&mut cache.clients));
         std::mem::forget(cache.runtime.take());
-        cache.pid = pid;
+        cache.generation = generation;
     }
     let runtime = match &cache.runtime {
         Some(runtime) => Arc::clone(runtime),

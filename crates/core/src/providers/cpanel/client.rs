@@ -5,6 +5,7 @@
 //! Both answer HTTP 200 when the function failed; only the body says so.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use url::Url;
 
@@ -45,16 +46,32 @@ pub(super) struct Outcome {
     pub words: String,
 }
 
-/// UAPI's answer (`/execute` gives it bare; WHM's proxy wraps it in `result`).
+/// UAPI's answer (`/execute` gives it bare; WHM's proxy wraps it in
+/// `result`). `data` stays the text it was, for the caller to read into its
+/// own type in one pass.
 #[derive(Deserialize)]
 struct Uapi {
-    status: Value,
+    #[serde(default)]
+    status: Option<Value>,
     #[serde(default)]
     errors: Option<Vec<Value>>,
     #[serde(default)]
     messages: Option<Vec<Value>>,
     #[serde(default)]
-    data: Value,
+    data: Option<Box<RawValue>>,
+    /// The wrapped form's answer.
+    #[serde(default)]
+    result: Option<Box<RawValue>>,
+}
+
+/// A UAPI function's `data`, as the panel wrote it.
+pub(super) struct UapiData(Option<Box<RawValue>>);
+
+impl UapiData {
+    /// Reads it as `T` (`null` when the answer had none).
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.as_deref().map_or("null", RawValue::get))
+    }
 }
 
 /// API 2's answer.
@@ -119,16 +136,15 @@ fn texts(items: &[Value]) -> Vec<String> {
 }
 
 /// Reads a UAPI body; `None` when it is not one.
-pub(super) fn read_uapi(body: &str) -> Option<(Outcome, Value)> {
-    let value: Value = serde_json::from_str(body.trim()).ok()?;
-    let inner = match value.get("result") {
-        Some(r @ Value::Object(_)) if value.get("status").is_none() => r.clone(),
-        _ => value,
+pub(super) fn read_uapi(body: &str) -> Option<(Outcome, UapiData)> {
+    let outer: Uapi = serde_json::from_str(body.trim()).ok()?;
+    let uapi = match &outer.result {
+        Some(inner) if outer.status.is_none() && inner.get().starts_with('{') => serde_json::from_str(inner.get()).ok()?,
+        _ => outer,
     };
-    let uapi: Uapi = serde_json::from_value(inner).ok()?;
-    let ok = truthy(&uapi.status);
+    let ok = truthy(uapi.status.as_ref()?);
     let words = if ok { texts(uapi.messages.as_deref().unwrap_or_default()) } else { texts(uapi.errors.as_deref().unwrap_or_default()) };
-    Some((Outcome { ok, words: words.join(" ") }, uapi.data))
+    Some((Outcome { ok, words: words.join(" ") }, UapiData(uapi.data)))
 }
 
 /// Reads an API 2 body; `None` when it is not one. A function failed when
@@ -185,7 +201,7 @@ impl Client {
     }
 
     /// Calls UAPI `module::func`: its outcome and data.
-    pub fn uapi(&self, module: &str, func: &str, params: &[(&str, &str)]) -> Result<(Outcome, Value), ProviderError> {
+    pub fn uapi(&self, module: &str, func: &str, params: &[(&str, &str)]) -> Result<(Outcome, UapiData), ProviderError> {
         let response = self.send(self.url(&["execute", module, func], params))?;
         if response.status != 200 {
             return Err(self.refusal(&response));
@@ -219,7 +235,7 @@ impl Client {
             )
             .with_code("DomainInfo::domains_data"));
         }
-        serde_json::from_value(data).map_err(|e| {
+        data.read().map_err(|e| {
             ProviderError::new(ErrorKind::Api, format!("cPanel's list of domains could not be read ({e})")).with_status(200)
         })
     }
@@ -357,7 +373,7 @@ mod tests {
     fn uapi_answers_are_read_bare_or_wrapped() {
         let (outcome, data) = read_uapi(&fixture("domains-data.json")).unwrap();
         assert!(outcome.ok);
-        let listed: DomainsData = serde_json::from_value(data).unwrap();
+        let listed: DomainsData = data.read().unwrap();
         assert_eq!(listed.main_domain.domain, "network.example");
         assert_eq!(listed.main_domain.documentroot, "/home/netuser/public_html");
         assert_eq!(listed.addon_domains[0].domain, "customer.example");

@@ -405,7 +405,7 @@ mod tests {
     fn listing() -> Listing {
         let body = std::fs::read_to_string(format!("{}/src/providers/cpanel/fixtures/domains-data.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let (_, data) = super::super::client::read_uapi(&body).unwrap();
-        Listing::read(serde_json::from_value(data).unwrap(), "public_html", "netuser").unwrap()
+        Listing::read(data.read().unwrap(), "public_html", "netuser").unwrap()
     }
 
     #[test]

@@ -97,20 +97,35 @@ impl Client {
 
     /// Sends a request and returns the parsed JSON of a 2xx answer.
     fn call(&self, method: Method, path: &[&str], body: Option<Value>, subject: Subject) -> Result<Value, ProviderError> {
+        let response = self.answer(method, path, body, subject)?;
+        serde_json::from_str(&response.body).map_err(|_| unreadable(&response, "answer"))
+    }
+
+    /// Sends a request and returns a 2xx answer.
+    fn answer(&self, method: Method, path: &[&str], body: Option<Value>, subject: Subject) -> Result<Response, ProviderError> {
         let request = self.request(method, path, body)?;
         let response = http::send(&request, &self.http)?;
         if !response.is_success() {
             return Err(self.refusal(&response, subject));
         }
-        serde_json::from_str(&response.body).map_err(|_| unreadable(&response, "answer"))
+        Ok(response)
     }
 
     pub fn read_app(&self) -> Result<App, ProviderError> {
-        let value = self.call(Method::Get, &["apps", &self.app_id], None, Subject::App)?;
-        let app = serde_json::from_value::<Envelope<App>>(value).map(|e| e.data).map_err(|e| {
-            ProviderError::new(ErrorKind::Api, format!("ServerPilot's app {} could not be read ({e}); check {API_URL}", self.app_id))
-                .with_status(200)
-        })?;
+        let response = self.answer(Method::Get, &["apps", &self.app_id], None, Subject::App)?;
+        // Read straight into the app; only an answer that is not one is read
+        // again, to tell JSON of another shape from no JSON at all.
+        let app = match serde_json::from_str::<Envelope<App>>(&response.body) {
+            Ok(envelope) => envelope.data,
+            Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(&response.body).is_err() => return Err(unreadable(&response, "answer")),
+            Err(e) => {
+                return Err(ProviderError::new(
+                    ErrorKind::Api,
+                    format!("ServerPilot's app {} could not be read ({}); check {API_URL}", self.app_id, shape_error(&e)),
+                )
+                .with_status(200))
+            }
+        };
         if app.domains.len() > MAX_LISTED {
             return Err(ProviderError::new(
                 ErrorKind::Api,
@@ -228,6 +243,16 @@ fn action_id(answer: &Value) -> Result<Option<String>, ProviderError> {
             ErrorKind::Api,
             format!("ServerPilot answered an actionid that is not a string ('{}'), so it was not used", printable(&other.to_string())),
         )),
+    }
+}
+
+/// A JSON answer of the wrong shape, said without the position (the
+/// answer is one line; its column tells a reader nothing).
+fn shape_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 
