@@ -19,6 +19,7 @@ use once_cell::sync::Lazy;
 use url::Url;
 
 use crate::error::{ErrorKind, ProviderError};
+use crate::memo::Memo;
 use crate::proxy::{ProxyRoute, ProxySettings};
 use crate::secret::{Redactor, Secret};
 use crate::tls::{CaFile, Refusal};
@@ -418,10 +419,9 @@ fn answer_redactor(request: &Request, settings: &HttpSettings, proxy: Option<&Pr
 /// for text that is no URL at all; `credentials` says where they go instead.
 pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str) -> Result<Url, ProviderError> {
     // Every call reads the same few addresses: each is parsed once per process.
-    static PARSED: Mutex<Option<HashMap<String, Url>>> = Mutex::new(None);
-    const MAX_URLS: usize = 32;
-    if let Some(url) = PARSED.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|parsed| parsed.get(text)) {
-        return Ok(url.clone());
+    static PARSED: Memo<String, Url> = Memo::new(32);
+    if let Some(url) = PARSED.get(text) {
+        return Ok(url);
     }
     let url = Url::parse(text).map_err(|_| ProviderError::config(format!("{constant} is not a URL: {not_a_url}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -433,12 +433,7 @@ pub fn panel_url(constant: &str, text: &str, not_a_url: &str, credentials: &str)
     if url.query().is_some() || url.fragment().is_some() {
         return Err(ProviderError::config(format!("{constant} must not contain '?' or '#'")));
     }
-    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-    let parsed = parsed.get_or_insert_with(HashMap::new);
-    if parsed.len() >= MAX_URLS {
-        parsed.clear();
-    }
-    parsed.insert(text.to_string(), url.clone());
+    PARSED.insert(text.to_string(), url.clone());
     Ok(url)
 }
 

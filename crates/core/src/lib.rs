@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod lock;
+mod memo;
 pub mod ops;
 pub mod providers;
 pub mod proxy;

@@ -202,14 +202,10 @@ impl NeedleSet {
     /// process already holds (its settings' secrets) and stays small: a
     /// process talks to few panels.
     fn of(added: &[(Source, Box<str>)], before: Option<&NeedleSet>) -> Arc<NeedleSet> {
-        use std::collections::HashMap;
-        use std::sync::Mutex;
-        type Sets = HashMap<Vec<(Source, Box<str>)>, Arc<NeedleSet>>;
-        static SETS: Mutex<Option<Sets>> = Mutex::new(None);
-        const MAX_SETS: usize = 64;
+        static SETS: crate::memo::Memo<Vec<(Source, Box<str>)>, Arc<NeedleSet>> = crate::memo::Memo::new(64);
 
-        if let Some(set) = SETS.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|sets| sets.get(added)) {
-            return Arc::clone(set);
+        if let Some(set) = SETS.get(added) {
+            return set;
         }
         let mut forms = Forms(before.map(|b| b.needles.clone()).unwrap_or_default());
         if let Some((source, value)) = added.last() {
@@ -219,12 +215,8 @@ impl NeedleSet {
             }
         }
         let set = Arc::new(NeedleSet { needles: forms.0, finder: OnceLock::new() });
-        let mut sets = SETS.lock().unwrap_or_else(|p| p.into_inner());
-        let sets = sets.get_or_insert_with(HashMap::new);
-        if sets.len() >= MAX_SETS {
-            sets.clear();
-        }
-        Arc::clone(sets.entry(added.to_vec()).or_insert(set))
+        SETS.insert(added.to_vec(), Arc::clone(&set));
+        set
     }
 }
 

@@ -85,24 +85,21 @@ impl CaFile {
                 shown()
             ))
         };
-        let basedir = open_basedir.map(str::trim).filter(|b| !b.is_empty());
-        let Some(basedir) = basedir else {
-            // Without open_basedir the name is read as given, links followed, as curl does.
-            let (certificates, digest) = read_certificates(Path::new(path), true).ok_or_else(unusable)?;
-            return Ok(CaFile { path: path.to_string(), certificates, digest });
+        // Without open_basedir the name is read as given, links followed, as
+        // curl does. With it, the name is resolved and checked, and the
+        // resolved name read without following a link at its end: one
+        // swapped in after the check is not followed.
+        let (file, follow) = match open_basedir.map(str::trim).filter(|b| !b.is_empty()) {
+            None => (PathBuf::from(path), true),
+            Some(basedir) => match std::fs::canonicalize(path) {
+                Ok(resolved) if within_open_basedir(&resolved, basedir) => (resolved, false),
+                Ok(_) => return Err(outside()),
+                // A missing file outside open_basedir reads like an existing one there.
+                Err(_) if within_open_basedir(&lexically_absolute(Path::new(path)), basedir) => return Err(unusable()),
+                Err(_) => return Err(outside()),
+            },
         };
-        let resolved = match std::fs::canonicalize(path) {
-            Ok(resolved) => resolved,
-            // A missing file outside open_basedir reads like an existing one there.
-            Err(_) => {
-                return Err(if within_open_basedir(&lexically_absolute(Path::new(path)), basedir) { unusable() } else { outside() })
-            }
-        };
-        if !within_open_basedir(&resolved, basedir) {
-            return Err(outside());
-        }
-        // The resolved name has no links left: one swapped in after the check is not followed.
-        let (certificates, digest) = read_certificates(&resolved, false).ok_or_else(unusable)?;
+        let (certificates, digest) = read_certificates(&file, follow).ok_or_else(unusable)?;
         Ok(CaFile { path: path.to_string(), certificates, digest })
     }
 }
@@ -118,31 +115,27 @@ const SETTLED_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 /// file or its size, modification or change time moved, or it changed in
 /// the last two seconds (see `SETTLED_AFTER`).
 fn read_certificates(path: &Path, follow: bool) -> Option<(Arc<[CertificateDer<'static>]>, [u8; 32])> {
-    use std::collections::HashMap;
     use std::os::unix::fs::MetadataExt;
-    use std::sync::Mutex;
     /// Device, inode, size, modification and change times of a file.
     type Identity = (u64, u64, u64, i64, i64, i64, i64);
+    #[derive(Clone)]
     struct Parsed {
         identity: Identity,
         settled: bool,
         certificates: Arc<[CertificateDer<'static>]>,
         digest: [u8; 32],
     }
-    static PARSED: Mutex<Option<HashMap<PathBuf, Parsed>>> = Mutex::new(None);
+    static PARSED: crate::memo::Memo<PathBuf, Parsed> = crate::memo::Memo::new(16);
     let identity_of = |m: &std::fs::Metadata| (m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec());
 
     let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }.ok()?;
     if !meta.file_type().is_file() || meta.len() > MAX_CA_FILE_BYTES {
         return None;
     }
-    {
-        let parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(seen) = parsed.as_ref().and_then(|p| p.get(path)) {
-            // A file we cannot open any more has a new change time (chmod), so it is read again and refused.
-            if seen.settled && seen.identity == identity_of(&meta) {
-                return Some((Arc::clone(&seen.certificates), seen.digest));
-            }
+    if let Some(seen) = PARSED.get(path) {
+        // A file we cannot open any more has a new change time (chmod), so it is read again and refused.
+        if seen.settled && seen.identity == identity_of(&meta) {
+            return Some((seen.certificates, seen.digest));
         }
     }
     let (pem, meta) = read_regular_file(path, MAX_CA_FILE_BYTES, follow)?;
@@ -162,12 +155,7 @@ fn read_certificates(path: &Path, follow: bool) -> Option<(Arc<[CertificateDer<'
         .ok()
         .and_then(|changed| std::time::SystemTime::now().duration_since(changed).ok())
         .is_some_and(|age| age > SETTLED_AFTER);
-    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-    let parsed = parsed.get_or_insert_with(HashMap::new);
-    if parsed.len() >= 16 && !parsed.contains_key(path) {
-        parsed.clear();
-    }
-    parsed.insert(path.to_path_buf(), Parsed { identity: identity_of(&meta), settled, certificates: Arc::clone(&certificates), digest });
+    PARSED.insert(path.to_path_buf(), Parsed { identity: identity_of(&meta), settled, certificates: Arc::clone(&certificates), digest });
     Some((certificates, digest))
 }
 
