@@ -10,16 +10,13 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 scripts/wp-deps.sh
-ext="$repo/target/release/libwu_native.so"
-sandbox_bin="$repo/target/release/wu-sandbox"
-for built in "$ext" "$sandbox_bin"; do
-  [ -f "$built" ] || { echo "bench: $built is not built; run make build" >&2; exit 1; }
-done
+source scripts/wp-env.sh
+built_artifacts bench
+ext="$WU_NATIVE_EXT"
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-bench.XXXXXX")"
 export BENCH_ROOT="$root"
 pids=()
-source scripts/wp-env.sh
 teardown() {
   local status=$?
   set +e

@@ -9,12 +9,8 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 scripts/deps.sh wp browser
-release="${CARGO_TARGET_DIR:-$repo/target}/release"
-export WU_NATIVE_EXT="$release/libwu_native.so"
-sandbox_bin="$release/wu-sandbox"
-for built in "$WU_NATIVE_EXT" "$sandbox_bin"; do
-  [ -f "$built" ] || { echo "test-browser: $built is not built; run make build" >&2; exit 1; }
-done
+source scripts/wp-env.sh
+built_artifacts test-browser
 core="${WU_WP_CORE:-/usr/share/wordpress}"
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-browser.XXXXXX")"
@@ -23,7 +19,6 @@ MARIADB_PID=""
 sandbox_pid=""
 web_pid=""
 driver_pid=""
-source scripts/wp-env.sh
 teardown() {
   local status=$?
   set +e

@@ -2,6 +2,18 @@
 # (sourced, not run): a private MariaDB for a throw-away WordPress, the test
 # network on it, and waiting for what they start.
 
+# built_artifacts WHO: this checkout's release build, the extension
+# (exported as WU_NATIVE_EXT) and the sandbox binary (sandbox_bin); stops
+# with a hint, in WHO's name, when either is missing.
+built_artifacts() {
+  local release="${CARGO_TARGET_DIR:-$repo/target}/release" built
+  export WU_NATIVE_EXT="$release/libwu_native.so"
+  sandbox_bin="$release/wu-sandbox"
+  for built in "$WU_NATIVE_EXT" "$sandbox_bin"; do
+    [ -f "$built" ] || { echo "$1: $built is not built; run make build" >&2; exit 1; }
+  done
+}
+
 # wait_for FILE PID WHAT: until FILE exists (a socket) or has content (a port file).
 wait_for() {
   for _ in $(seq 1 200); do

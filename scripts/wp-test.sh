@@ -9,18 +9,13 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 scripts/wp-deps.sh
-release="${CARGO_TARGET_DIR:-$repo/target}/release"
-export WU_NATIVE_EXT="$release/libwu_native.so"
-sandbox_bin="$release/wu-sandbox"
-for built in "$WU_NATIVE_EXT" "$sandbox_bin"; do
-  [ -f "$built" ] || { echo "test-wp: $built is not built; run make build" >&2; exit 1; }
-done
+source scripts/wp-env.sh
+built_artifacts test-wp
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/wu-native-wp.XXXXXX")"
 export WU_WP_ROOT="$root"
 MARIADB_PID=""
 sandbox_pid=""
-source scripts/wp-env.sh
 teardown() {
   local status=$?
   set +e
