@@ -107,13 +107,4 @@ final class CPanelTest extends WordPressTestCase
     {
         return $this->sandbox->state()['cpanel']['accounts']['netuser']['addons'];
     }
-
-    private function forgetSavedCredentials(): void
-    {
-        $this->assertSucceeded($this->wordpress->run(<<<'PHP'
-            global $wpdb;
-            $wpdb->query("DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'wu\_hosting\_credential\_%'");
-            wp_cache_flush();
-            PHP));
-    }
 }

@@ -176,15 +176,6 @@ final class PluginSettingsTest extends WordPressTestCase
         $this->assertSucceeded($run);
     }
 
-    private function forgetSavedCredentials(): void
-    {
-        $this->assertSucceeded($this->wordpress->run(<<<'PHP'
-            global $wpdb;
-            $wpdb->query("DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'wu\_hosting\_credential\_%'");
-            wp_cache_flush();
-            PHP));
-    }
-
     /** @return list<string> the domains of the sandbox's Enhance website (org mode) */
     private function enhanceWebsiteDomains(): array
     {

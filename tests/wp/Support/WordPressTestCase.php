@@ -36,4 +36,14 @@ abstract class WordPressTestCase extends \PHPUnit\Framework\TestCase
     {
         $this->assertNull($run->exception, 'unexpected exception: ' . json_encode($run->exception) . "\n" . $run->describe());
     }
+
+    /** Drops the panel credentials the plugin's settings screens saved (network options). */
+    protected function forgetSavedCredentials(): void
+    {
+        $this->assertSucceeded($this->wordpress->run(<<<'PHP'
+            global $wpdb;
+            $wpdb->query("DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'wu\_hosting\_credential\_%'");
+            wp_cache_flush();
+            PHP));
+    }
 }
